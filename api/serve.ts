@@ -1,0 +1,33 @@
+import { type ServerType, serve } from '@hono/node-server';
+import { Client, Connection as TemporalConnection } from '@temporalio/client';
+import type { Connection } from '../db/connection.js';
+import { createApp } from './app.js';
+
+export interface RunningApi {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Serves the API on `port`, with its own Temporal client; used by `npm run api` and `npm start`. */
+export async function serveApi(options: {
+  database: Connection;
+  temporalAddress: string;
+  namespace: string;
+  port: number;
+  hostname?: string;
+}): Promise<RunningApi> {
+  const connection = await TemporalConnection.connect({ address: options.temporalAddress });
+  const temporal = new Client({ connection, namespace: options.namespace });
+  const app = createApp({ db: options.database.db, sql: options.database.sql, temporal });
+  const hostname = options.hostname ?? '127.0.0.1';
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, port: options.port, hostname }, () => resolve(s));
+  });
+  return {
+    url: `http://${hostname}:${options.port}`,
+    stop: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await connection.close();
+    },
+  };
+}

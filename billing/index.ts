@@ -1,0 +1,10 @@
+/** The pure billing rules: no I/O, importable from every other folder. */
+export * from './dates.js';
+export * from './discounts.js';
+export * from './invoice-to.js';
+export * from './money.js';
+export * from './patterns.js';
+export * from './periods.js';
+export * from './proration.js';
+export * from './rules.js';
+export * from './tiers.js';

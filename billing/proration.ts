@@ -1,0 +1,97 @@
+import {
+  addDays,
+  compareLocalDates,
+  daysBetween,
+  instantToLocalDate,
+  type LocalDate,
+  maxLocalDate,
+  minLocalDate,
+} from './dates.js';
+import { type Amount, formatDecimal, toDecimal } from './money.js';
+import type { Period } from './periods.js';
+
+/** Which local dates of a period an element was active on, and what that presence costs. */
+
+export type ProrationMode = 'daily' | 'full';
+
+/** Active local dates [activeFrom, activeTo): the day of removal is not billed. */
+export type ActiveSpan = { activeFrom: LocalDate; activeTo: LocalDate; daysActive: number };
+
+/**
+ * The part of `period` an element started at `startedAt` and ended at `endedAt` (null = still
+ * active) was active: every local date d with date(start) <= d < date(end). Null when the element
+ * has no active date in the period and did not start in it; an element added and removed on the
+ * same day inside the period gets a 0-day span so it is still itemised.
+ */
+export function activeSpan(
+  startedAt: Date,
+  endedAt: Date | null,
+  period: Period,
+  timeZone: string,
+): ActiveSpan | null {
+  if (endedAt !== null && endedAt.getTime() < startedAt.getTime()) {
+    throw new RangeError(
+      `element ends (${endedAt.toISOString()}) before it starts (${startedAt.toISOString()})`,
+    );
+  }
+  const startDate = instantToLocalDate(startedAt, timeZone);
+  const endDate = endedAt === null ? null : instantToLocalDate(endedAt, timeZone);
+  const periodEndExclusive = addDays(period.end, 1);
+  const activeFrom = maxLocalDate(startDate, period.start);
+  const activeTo = endDate === null ? periodEndExclusive : minLocalDate(endDate, periodEndExclusive);
+  const daysActive = daysBetween(activeFrom, activeTo);
+  if (daysActive > 0) return { activeFrom, activeTo, daysActive };
+  if (isInPeriod(startDate, period)) return { activeFrom: startDate, activeTo: startDate, daysActive: 0 };
+  return null;
+}
+
+/** A usage entry belongs to the period holding the local date of the instant it occurred at. */
+export function usageBelongsToPeriod(occurredAt: Date, period: Period, timeZone: string): boolean {
+  return isInPeriod(instantToLocalDate(occurredAt, timeZone), period);
+}
+
+export function isInPeriod(date: LocalDate, period: Period): boolean {
+  return compareLocalDates(period.start, date) <= 0 && compareLocalDates(date, period.end) <= 0;
+}
+
+export type RecurringCharge = {
+  unitPrice: string;
+  quantity: string;
+  daysActive: number;
+  periodDays: number;
+  proration: ProrationMode;
+};
+
+/**
+ * Unrounded amount of a recurring item. `daily`: price x quantity x days active / days in period.
+ * `full`: price x quantity for any presence, 0-day presence included, because the spec charges
+ * `full` SKUs whole for presence at any instant of the period.
+ */
+export function recurringAmount({
+  unitPrice,
+  quantity,
+  daysActive,
+  periodDays,
+  proration,
+}: RecurringCharge): Amount {
+  if (!Number.isInteger(periodDays) || periodDays < 1) {
+    throw new RangeError(`period length must be a whole number of days >= 1, got ${periodDays}`);
+  }
+  if (!Number.isInteger(daysActive) || daysActive < 0 || daysActive > periodDays) {
+    throw new RangeError(`days active must be a whole number 0..${periodDays}, got ${daysActive}`);
+  }
+  const whole = toDecimal(unitPrice, 'unit price').times(toDecimal(quantity, 'quantity'));
+  switch (proration) {
+    case 'full':
+      return formatDecimal(whole);
+    case 'daily':
+      return formatDecimal(whole.times(daysActive).dividedBy(periodDays));
+    default:
+      throw new RangeError(`unknown proration mode '${String(proration)}'`);
+  }
+}
+
+/** Unrounded amount of a usage item: price per unit used x units used. */
+export function usageAmount({ unitPrice, quantity }: { unitPrice: string; quantity: string }): Amount {
+  return formatDecimal(toDecimal(unitPrice, 'unit price').times(toDecimal(quantity, 'quantity')));
+}

@@ -1,0 +1,84 @@
+import { addDays, compareLocalDates, daysBetween, type LocalDate, parseLocalDate } from './dates.js';
+
+/**
+ * Billing rules cut an item at their date boundaries; the days inside a matching rule's range are
+ * not billable and record the rule. Criteria matching happens before: these are matching rules.
+ */
+
+/** Inclusive local dates, null = open end (`to = 14 Mar` covers 14 Mar). */
+export type RuleRange = { id: number; from: LocalDate | null; to: LocalDate | null };
+
+/** Active local dates [activeFrom, activeTo), as in `ActiveSpan`. */
+export type SpanDates = { activeFrom: LocalDate; activeTo: LocalDate };
+
+/** One piece of an item: `ruleId` null = billable, otherwise the rule that made it non-billable. */
+export type RulePart = {
+  activeFrom: LocalDate;
+  activeTo: LocalDate;
+  daysActive: number;
+  ruleId: number | null;
+};
+
+function assertRange(rule: RuleRange): void {
+  if (rule.from !== null) parseLocalDate(rule.from);
+  if (rule.to !== null) parseLocalDate(rule.to);
+  if (rule.from !== null && rule.to !== null && compareLocalDates(rule.from, rule.to) > 0) {
+    throw new RangeError(`rule ${rule.id} ends (${rule.to}) before it starts (${rule.from})`);
+  }
+}
+
+function covers(rule: RuleRange, date: LocalDate): boolean {
+  return (
+    (rule.from === null || compareLocalDates(rule.from, date) <= 0) &&
+    (rule.to === null || compareLocalDates(date, rule.to) <= 0)
+  );
+}
+
+// Overlapping rules: the oldest (lowest id) wins, so adding a rule never relabels days already
+// attributed to an earlier one.
+function winningRule(rules: readonly RuleRange[], date: LocalDate): number | null {
+  let winner: number | null = null;
+  for (const rule of rules) {
+    if (covers(rule, date) && (winner === null || rule.id < winner)) winner = rule.id;
+  }
+  return winner;
+}
+
+/**
+ * Splits a span at the boundaries of the matching rules into ordered parts covering it exactly.
+ * A 0-day span stays one 0-day part, marked with the rule covering its date, if any.
+ */
+export function splitByRules(span: SpanDates, matchingRules: readonly RuleRange[]): RulePart[] {
+  const { activeFrom, activeTo } = span;
+  const spanDays = daysBetween(parseLocalDate(activeFrom), parseLocalDate(activeTo));
+  if (spanDays < 0) throw new RangeError(`span ends (${activeTo}) before it starts (${activeFrom})`);
+  matchingRules.forEach(assertRange);
+  if (spanDays === 0) {
+    return [{ activeFrom, activeTo, daysActive: 0, ruleId: winningRule(matchingRules, activeFrom) }];
+  }
+
+  // Days where the set of covering rules can change: each rule's first day and the day after its last.
+  const cuts = new Set<LocalDate>([activeFrom]);
+  for (const rule of matchingRules) {
+    for (const cut of [rule.from, rule.to === null ? null : addDays(rule.to, 1)]) {
+      if (cut !== null && compareLocalDates(activeFrom, cut) < 0 && compareLocalDates(cut, activeTo) < 0) {
+        cuts.add(cut);
+      }
+    }
+  }
+  const starts = [...cuts].sort(compareLocalDates);
+
+  const parts: RulePart[] = [];
+  starts.forEach((start, index) => {
+    const end = starts[index + 1] ?? activeTo;
+    const ruleId = winningRule(matchingRules, start);
+    const previous = parts.at(-1);
+    if (previous && previous.ruleId === ruleId) {
+      previous.activeTo = end;
+      previous.daysActive = daysBetween(previous.activeFrom, end);
+    } else {
+      parts.push({ activeFrom: start, activeTo: end, daysActive: daysBetween(start, end), ruleId });
+    }
+  });
+  return parts;
+}

@@ -1,0 +1,63 @@
+// `npm start`: the whole product on the embedded defaults, in one process tree.
+import path from 'node:path';
+import { NativeConnection } from '@temporalio/worker';
+import { serveApi } from '../api/serve.js';
+import { connect } from '../db/connection.js';
+import { migrateDatabase } from '../db/migrate.js';
+import { ensureDatabase, startPostgres } from '../runtime/postgres.js';
+import { startTemporal } from '../runtime/temporal-server.js';
+import { createWorker } from '../worker/create-worker.js';
+
+const home = path.resolve(process.env.MONTHEND_HOME ?? '.monthend');
+const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+
+const postgres = await startPostgres({
+  dataDir: path.join(home, 'pg'),
+  port: port('MONTHEND_PG_PORT', 5433),
+});
+const temporal = await startTemporal({
+  dbFilename: path.join(home, 'temporal.db'),
+  port: port('MONTHEND_TEMPORAL_PORT', 7233),
+  uiPort: port('MONTHEND_TEMPORAL_UI_PORT', 8233),
+  ui: true,
+});
+const databaseUrl = process.env.DATABASE_URL ?? (await ensureDatabase(postgres.url, 'monthend'));
+await migrateDatabase(databaseUrl);
+const database = connect(databaseUrl);
+
+const workerConnection = await NativeConnection.connect({ address: temporal.address });
+const worker = await createWorker({ connection: workerConnection, namespace: temporal.namespace, database });
+const workerRun = worker.run();
+const api = await serveApi({
+  database,
+  temporalAddress: temporal.address,
+  namespace: temporal.namespace,
+  port: port('PORT', 3000),
+});
+
+console.log(`
+Monthend is up.
+  API          ${api.url}   (GET ${api.url}/health)
+  Temporal UI  ${temporal.uiUrl ?? '(external server: see its own UI)'}
+  Temporal     ${temporal.address}, namespace ${temporal.namespace}
+  Data         ${home}
+Press Ctrl-C to stop.`);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping...`);
+  await api.stop();
+  // The SDK already shuts the worker down on SIGINT/SIGTERM; only ask when it has not.
+  if (worker.getState() === 'RUNNING') worker.shutdown();
+  await workerRun;
+  await workerConnection.close();
+  await database.close();
+  await temporal.stop();
+  await postgres.stop();
+  console.log('stopped cleanly');
+  process.exit(0);
+}
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));

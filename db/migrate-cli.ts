@@ -1,0 +1,5 @@
+import { databaseUrlFromEnv } from './connection.js';
+import { migrateDatabase } from './migrate.js';
+
+await migrateDatabase(databaseUrlFromEnv());
+console.log('migrations applied');

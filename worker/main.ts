@@ -1,0 +1,21 @@
+// Production worker entry: configured by environment variables only (see README).
+import { NativeConnection } from '@temporalio/worker';
+import { connect, databaseUrlFromEnv } from '../db/connection.js';
+import { migrateDatabase } from '../db/migrate.js';
+import { ensureSearchAttributes } from '../runtime/temporal-server.js';
+import { createWorker } from './create-worker.js';
+
+const databaseUrl = databaseUrlFromEnv();
+const address = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
+const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
+
+await migrateDatabase(databaseUrl);
+await ensureSearchAttributes(address, namespace);
+const database = connect(databaseUrl);
+const connection = await NativeConnection.connect({ address });
+const worker = await createWorker({ connection, namespace, database });
+console.log(`worker polling ${address} (${namespace})`);
+// The SDK shuts the worker down gracefully on SIGINT/SIGTERM and run() then resolves.
+await worker.run();
+await connection.close();
+await database.close();

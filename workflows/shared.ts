@@ -1,0 +1,11 @@
+import { defineSearchAttributeKey } from '@temporalio/common';
+
+/** Names shared by the worker, the workflows and the client: one place so they cannot drift apart. */
+
+export const TASK_QUEUE = 'monthend-billing';
+
+// Custom search attributes: finance filters runs by tenant, period and stage in the Temporal UI.
+export const TENANT_ATTRIBUTE = defineSearchAttributeKey('MonthendTenant', 'KEYWORD');
+export const PERIOD_ATTRIBUTE = defineSearchAttributeKey('MonthendPeriod', 'KEYWORD');
+export const STAGE_ATTRIBUTE = defineSearchAttributeKey('MonthendStage', 'KEYWORD');
+export const SEARCH_ATTRIBUTES = [TENANT_ATTRIBUTE, PERIOD_ATTRIBUTE, STAGE_ATTRIBUTE];
