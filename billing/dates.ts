@@ -78,7 +78,8 @@ export function instantToLocalDate(instant: Date, timeZone: string): LocalDate {
 
 /**
  * The first instant of local date `date` in `timeZone`: local midnight, or, where the zone skips
- * midnight (a DST jump at 00:00), the first instant that reads as that date.
+ * midnight (a DST jump at 00:00), the first instant that reads as that date. A date the zone
+ * skipped entirely (Samoa, 2011-12-30) is empty: it starts where the next date starts.
  */
 export function localDateToInstant(date: LocalDate, timeZone: string): Date {
   const midnightAsUtc = toDayNumber(date) * MS_PER_DAY;

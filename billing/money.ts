@@ -1,16 +1,16 @@
 import type { Decimal as DecimalClass } from 'decimal.js';
 import decimalModule from 'decimal.js';
 
+/**
+ * Exact decimal money. Amounts travel as decimal strings; arithmetic uses a private decimal.js
+ * constructor so no other module's global Decimal settings can change billing results.
+ */
+
 // decimal.js types its ESM build as CommonJS: the default import is the class at run time (and
 // `.default` of it under CommonJS interop), while TypeScript sees the module object.
 const Decimal = ((decimalModule as unknown as { default?: typeof DecimalClass }).default ??
   decimalModule) as unknown as typeof DecimalClass;
 export type Decimal = DecimalClass;
-
-/**
- * Exact decimal money. Amounts travel as decimal strings; arithmetic uses a private decimal.js
- * constructor so no other module's global Decimal settings can change billing results.
- */
 
 /** A decimal string such as '12.50' or '-0.005'; never a JS number. */
 export type Amount = string;
