@@ -1,15 +1,54 @@
+import { Context } from '@temporalio/activity';
 import type { Connection } from '../db/connection.js';
+import { applyRules } from './apply-rules.js';
+import { exportPeriod } from './export-period.js';
+import { generateItems } from './generate-items.js';
 import { type OpenPeriodInput, openPeriod } from './open-period.js';
+import type { Shard } from './period-context.js';
+import { periodEndedBefore } from './period-ended-before.js';
+import { notify, recordCloseEvent, setPeriodStatus } from './period-status.js';
+import { preparePeriod } from './prepare-period.js';
+import { priceItems } from './price-items.js';
+import { rollUp } from './roll-up.js';
+
+type ShardInput = { periodId: number; shard: Shard };
 
 /**
  * The activities of the period close, bound to one database connection. The worker registers this
  * object; workflows import only its type.
  */
-export function createActivities(database: Pick<Connection, 'db' | 'sql'>) {
-  const { db } = database;
+export function createActivities(database: Pick<Connection, 'sql'>) {
+  const { sql } = database;
   return {
-    openPeriod: (input: OpenPeriodInput) => openPeriod(db, input),
+    openPeriod: (input: OpenPeriodInput) => openPeriod(sql, input),
+    setPeriodStatus: (input: Parameters<typeof setPeriodStatus>[1]) => setPeriodStatus(sql, input),
+    recordCloseEvent: (input: Parameters<typeof recordCloseEvent>[1]) => recordCloseEvent(sql, input),
+    notify: (input: Parameters<typeof notify>[1]) => notify(sql, input),
+    remindApprover: (input: { periodId: number; stage: string }) =>
+      notify(sql, { periodId: input.periodId, event: 'approval_reminder', detail: `still ${input.stage}` }),
+    periodEndedBefore: (input: { tenantId: string; firedAt: string }) => periodEndedBefore(sql, input),
+    preparePeriod: (input: { periodId: number; itemsPerShard: number }) =>
+      heartbeating(() => preparePeriod(sql, input)),
+    generateItems: (input: ShardInput) => heartbeating(() => generateItems(sql, input)),
+    applyRules: (input: ShardInput) => heartbeating(() => applyRules(sql, input)),
+    priceItems: (input: ShardInput) => heartbeating(() => priceItems(sql, input)),
+    rollUp: (input: { periodId: number }) => heartbeating(() => rollUp(sql, input)),
+    exportPeriod: (input: { periodId: number }) => heartbeating(() => exportPeriod(sql, input)),
   };
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+/**
+ * A set-based stage is one long SQL statement with nothing to report midway; heartbeating while it
+ * runs lets Temporal tell a slow statement from a dead worker within the heartbeat timeout.
+ */
+async function heartbeating<T>(stage: () => Promise<T>): Promise<T> {
+  const context = Context.current();
+  const timer = setInterval(() => context.heartbeat(), 5_000);
+  try {
+    return await stage();
+  } finally {
+    clearInterval(timer);
+  }
+}

@@ -1,19 +1,20 @@
-import { and, desc, eq } from 'drizzle-orm';
+import type postgres from 'postgres';
 import {
   addDays,
-  type ConfigHistory,
   localDateToInstant,
   parseLocalDate,
   periodContainingWithHistory,
 } from '../billing/index.js';
-import type { Database } from '../db/connection.js';
-import { periodConfigs, periods, tenants } from '../db/schema.js';
+import { periodConfigHistory } from '../db/views/periods.js';
 import { badData } from './errors.js';
 
 export interface OpenPeriodInput {
   tenantId: string;
   /** Any local date inside the period; the period's own boundaries come from the tenant's configuration. */
   date: string;
+  /** The revision to open: 1 for a first close, n + 1 to reopen an approved revision n. */
+  revision?: number;
+  reopen?: { by: string; reason: string };
 }
 
 export interface OpenedPeriod {
@@ -22,55 +23,66 @@ export interface OpenedPeriod {
   startDate: string;
   endDate: string;
   revision: number;
-  status: (typeof periods.$inferSelect)['status'];
+  status: string;
 }
 
-/** Finds or creates the current revision of the period holding `date`; idempotent. */
-export async function openPeriod(db: Database, input: OpenPeriodInput): Promise<OpenedPeriod> {
-  const [tenant] = await db.select().from(tenants).where(eq(tenants.id, input.tenantId));
-  if (!tenant) throw badData(`unknown tenant '${input.tenantId}'`, { field: 'tenantId' });
-  const date = parseLocalDate(input.date);
-  const history = await periodConfigHistory(db, input.tenantId);
-  if (history.length === 0) throw badData(`tenant '${input.tenantId}' has no period configuration`);
-  const period = periodContainingWithHistory(history, date);
-  const config = history.filter((h) => h.effectiveFrom <= period.start).at(-1) ?? history[0];
+/**
+ * Finds or creates the requested revision of the period holding `date`; idempotent. Opening
+ * revision n + 1 is the audited reopen of an approved revision n, which is kept, readable, as
+ * superseded.
+ */
+export async function openPeriod(sql: postgres.Sql, input: OpenPeriodInput): Promise<OpenedPeriod> {
+  const revision = input.revision ?? 1;
+  return sql.begin(async (tx) => {
+    const [tenant] = await tx<{ timeZone: string }[]>`
+      select time_zone as "timeZone" from tenants where id = ${input.tenantId}`;
+    if (!tenant) throw badData(`unknown tenant '${input.tenantId}'`, { field: 'tenantId' });
+    // One opener at a time per tenant, so two runs cannot both create the same revision.
+    await tx`select pg_advisory_xact_lock(hashtext(${`open-period:${input.tenantId}`}))`;
+    const history = await periodConfigHistory(tx, input.tenantId);
+    if (history.length === 0) throw badData(`tenant '${input.tenantId}' has no period configuration`);
+    const period = periodContainingWithHistory(history, parseLocalDate(input.date));
+    const mode =
+      history.filter((h) => h.effectiveFrom <= period.start).at(-1)?.config.mode ?? history[0]?.config.mode;
 
-  await db
-    .insert(periods)
-    .values({
-      tenantId: tenant.id,
-      startDate: period.start,
-      endDate: period.end,
-      startsAt: localDateToInstant(period.start, tenant.timeZone),
-      endsAt: localDateToInstant(addDays(period.end, 1), tenant.timeZone),
-      mode: config?.config.mode ?? 'calendar',
-    })
-    .onConflictDoNothing();
-  const [current] = await db
-    .select()
-    .from(periods)
-    .where(and(eq(periods.tenantId, tenant.id), eq(periods.startDate, period.start)))
-    .orderBy(desc(periods.revision))
-    .limit(1);
-  if (!current) throw new Error(`period ${period.start} of ${tenant.id} vanished after insert`);
-  return {
-    periodId: current.id,
-    tenantId: tenant.id,
-    startDate: current.startDate,
-    endDate: current.endDate,
-    revision: current.revision,
-    status: current.status,
-  };
-}
-
-export async function periodConfigHistory(db: Database, tenantId: string): Promise<ConfigHistory> {
-  const rows = await db
-    .select()
-    .from(periodConfigs)
-    .where(eq(periodConfigs.tenantId, tenantId))
-    .orderBy(periodConfigs.effectiveFrom);
-  return rows.map((row) => ({
-    effectiveFrom: row.effectiveFrom,
-    config: row.mode === 'calendar' ? { mode: 'calendar' as const } : { mode: row.mode, day: row.day ?? 0 },
-  }));
+    const existing = await tx<OpenedPeriod[]>`
+      select id as "periodId", tenant_id as "tenantId", start_date::text as "startDate",
+             end_date::text as "endDate", revision, status
+      from periods where tenant_id = ${input.tenantId} and start_date = ${period.start}
+      order by revision`;
+    const wanted = existing.find((row) => row.revision === revision);
+    if (wanted) return wanted;
+    const latest = existing.at(-1);
+    if (revision === 1 && !latest) {
+      // fall through to insert revision 1
+    } else if (!latest || latest.revision !== revision - 1 || !input.reopen) {
+      throw badData(`revision ${revision} of ${period.start}..${period.end} cannot be opened`, {
+        field: 'revision',
+      });
+    } else if (latest.status !== 'approved' && latest.status !== 'exported') {
+      throw badData(
+        `only an approved period can be reopened; revision ${latest.revision} is ${latest.status}`,
+        {
+          field: 'revision',
+        },
+      );
+    } else {
+      await tx`update periods set superseded_at = now() where id = ${latest.periodId}`;
+      await tx`
+        insert into audit_log (tenant_id, actor, action, subject, details)
+        values (${input.tenantId}, ${input.reopen.by}, 'period.reopened', ${`period:${latest.periodId}`},
+                ${tx.json({ reason: input.reopen.reason, newRevision: revision })})`;
+    }
+    const [created] = await tx<OpenedPeriod[]>`
+      insert into periods (tenant_id, start_date, end_date, starts_at, ends_at, mode, revision,
+                           reopened_by, reopen_reason)
+      values (${input.tenantId}, ${period.start}, ${period.end},
+              ${localDateToInstant(period.start, tenant.timeZone).toISOString()},
+              ${localDateToInstant(addDays(period.end, 1), tenant.timeZone).toISOString()}, ${mode ?? 'calendar'}, ${revision},
+              ${input.reopen?.by ?? null}, ${input.reopen?.reason ?? null})
+      returning id as "periodId", tenant_id as "tenantId", start_date::text as "startDate",
+                end_date::text as "endDate", revision, status`;
+    if (!created) throw new Error('insert into periods returned nothing');
+    return created;
+  });
 }

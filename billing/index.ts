@@ -1,4 +1,6 @@
 /** The pure billing rules: no I/O, importable from every other folder. */
+
+export * from './close-calendar.js';
 export * from './dates.js';
 export * from './discounts.js';
 export * from './invoice-to.js';

@@ -4,10 +4,12 @@ import { NativeConnection } from '@temporalio/worker';
 import { serveApi } from '../api/serve.js';
 import { connect } from '../db/connection.js';
 import { migrateDatabase } from '../db/migrate.js';
+import { installTemporalLogging } from '../runtime/logging.js';
 import { ensureDatabase, startPostgres } from '../runtime/postgres.js';
 import { startTemporal } from '../runtime/temporal-server.js';
 import { createWorker } from '../worker/create-worker.js';
 
+installTemporalLogging();
 const home = path.resolve(process.env.MONTHEND_HOME ?? '.monthend');
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 

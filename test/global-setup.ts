@@ -23,14 +23,27 @@ export default async function setup(project: TestProject) {
   const scratch = await mkdtemp(path.join(tmpdir(), 'monthend-test-'));
   // As root, PostgreSQL runs as the 'postgres' user, which must be able to reach its data directory.
   await chmod(scratch, 0o755);
-  const [postgres, temporal, bundle] = await Promise.all([
+  const started = await Promise.allSettled([
     startPostgres({ dataDir: path.join(scratch, 'pg'), port: await freePort() }),
     startTemporal(),
     bundleWorkflowCode({
       workflowsPath: path.resolve('workflows/index.ts'),
       logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} },
     }),
-  ]);
+  ] as const);
+  const [postgresStart, temporalStart, bundleBuild] = started;
+  if (
+    postgresStart.status === 'rejected' ||
+    temporalStart.status === 'rejected' ||
+    bundleBuild.status === 'rejected'
+  ) {
+    // Stop whatever did start, so a failed setup leaves no server behind.
+    if (postgresStart.status === 'fulfilled') await postgresStart.value.stop();
+    if (temporalStart.status === 'fulfilled') await temporalStart.value.stop();
+    const failure = started.find((result) => result.status === 'rejected');
+    throw failure?.status === 'rejected' ? failure.reason : new Error('test setup failed');
+  }
+  const [postgres, temporal, bundle] = [postgresStart.value, temporalStart.value, bundleBuild.value];
   project.provide('postgresServerUrl', postgres.url);
   project.provide('temporalAddress', temporal.address);
   project.provide('workflowBundleCode', bundle.code);

@@ -1,16 +1,18 @@
 import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker } from '@temporalio/worker';
-import { createActivities } from '../activities/index.js';
+import { type Activities, createActivities } from '../activities/index.js';
 import type { Connection } from '../db/connection.js';
 import { TASK_QUEUE } from '../workflows/shared.js';
 
 export interface WorkerOptions {
   connection: NativeConnection;
   namespace: string;
-  database: Pick<Connection, 'db' | 'sql'>;
+  database: Pick<Connection, 'sql'>;
   taskQueue?: string;
   /** A prebuilt workflow bundle (tests build it once); otherwise the worker bundles `workflows/`. */
   workflowBundleCode?: string;
+  /** Tests wrap the real activities to inject faults; production never sets it. */
+  activities?: Activities;
 }
 
 /** The one worker: every workflow of `workflows/` and every activity, on one task queue. */
@@ -19,7 +21,7 @@ export async function createWorker(options: WorkerOptions): Promise<Worker> {
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
-    activities: createActivities(options.database),
+    activities: options.activities ?? createActivities(options.database),
     ...(options.workflowBundleCode
       ? { workflowBundle: { code: options.workflowBundleCode } }
       : { workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)) }),

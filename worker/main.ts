@@ -2,9 +2,11 @@
 import { NativeConnection } from '@temporalio/worker';
 import { connect, databaseUrlFromEnv } from '../db/connection.js';
 import { migrateDatabase } from '../db/migrate.js';
+import { installTemporalLogging } from '../runtime/logging.js';
 import { ensureSearchAttributes } from '../runtime/temporal-server.js';
 import { createWorker } from './create-worker.js';
 
+installTemporalLogging();
 const databaseUrl = databaseUrlFromEnv();
 const address = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
 const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';

@@ -333,6 +333,7 @@ CREATE INDEX "audit_log_tenant_at" ON "audit_log" USING btree ("tenant_id","at")
 CREATE INDEX "skus_vendor" ON "skus" USING btree ("tenant_id","vendor");--> statement-breakpoint
 CREATE INDEX "change_log_occurred" ON "change_log" USING btree ("tenant_id","occurred_at");--> statement-breakpoint
 CREATE INDEX "change_log_usage" ON "change_log" USING btree ("tenant_id","occurred_at") WHERE "change_log"."kind" = 'usage.recorded';--> statement-breakpoint
+CREATE INDEX "change_log_usage_customer" ON "change_log" USING btree ("tenant_id","customer_ref","occurred_at") WHERE "change_log"."kind" = 'usage.recorded';--> statement-breakpoint
 CREATE INDEX "elements_span" ON "elements" USING btree ("tenant_id","started_at","ended_at");--> statement-breakpoint
 CREATE INDEX "elements_customer" ON "elements" USING btree ("tenant_id","customer_id");--> statement-breakpoint
 CREATE INDEX "items_period_customer" ON "items" USING btree ("period_id","customer_id");--> statement-breakpoint

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { afterAll, inject } from 'vitest';
+import type { Activities } from '../../activities/index.js';
 import type { Connection as DatabaseConnection } from '../../db/connection.js';
+import { installTemporalLogging } from '../../runtime/logging.js';
 import { createWorker } from '../../worker/create-worker.js';
+import { PeriodCloses } from '../../workflows/client.js';
 
 /**
  * A client and a worker factory on the run's shared dev server, with a task queue of this file's
@@ -23,12 +26,19 @@ export async function temporalForTests() {
   return {
     client,
     taskQueue,
-    /** A real worker with every activity bound to `database`, running while `body` runs. */
+    address,
+    closes: new PeriodCloses(client, taskQueue),
+    /**
+     * A real worker with every activity bound to `database` (or the given, wrapped activities),
+     * running while `body` runs.
+     */
     async withWorker<T>(
-      database: Pick<DatabaseConnection, 'db' | 'sql'>,
+      database: Pick<DatabaseConnection, 'sql'>,
       body: () => Promise<T>,
+      options: { activities?: Activities } = {},
     ): Promise<T> {
       const worker = await createWorker({
+        ...options,
         connection: workerConnection,
         namespace: 'default',
         database,
@@ -41,9 +51,8 @@ export async function temporalForTests() {
 }
 
 let runtimeInstalled = false;
-/** Worker lifecycle chatter drowns test output; warnings and errors still show. */
 function quietRuntime() {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  installTemporalLogging();
 }

@@ -1,0 +1,135 @@
+import type postgres from 'postgres';
+import type { Shard } from './period-context.js';
+import { periodCte, shardCustomersCte, skuJoin } from './sql-fragments.js';
+
+/**
+ * Late entries (billing.md: an entry whose occurred_at falls in an approved period) become
+ * adjustment items of this period pointing back at the approved period A they belong to. For each
+ * element a late change touched: what A should have billed now (its span in A) minus what A and
+ * earlier adjustments did bill, as date multiranges: days missing are charged, days billed in
+ * excess are credited (negative quantity). `full` SKUs charge or credit whole, only when the
+ * element's presence in A flips. Late usage not yet billed anywhere is billed here too.
+ */
+export async function generateAdjustments(tx: postgres.TransactionSql, periodId: number, shard: Shard) {
+  const elementAdjustments = await tx`
+    with ${periodCte(tx, periodId)},
+    ${shardCustomersCte(tx, shard)},
+    approved as (
+      select a.id, a.start_date, a.end_date, a.starts_at, a.ends_at, a.end_date - a.start_date + 1 as period_days
+      from periods a, period
+      where a.tenant_id = period.tenant_id and a.status in ('approved', 'exported') and a.superseded_at is null
+        and a.start_date < period.start_date
+        -- Only the next open period after A bills A's late entries: never two open periods at once.
+        and not exists (
+          select 1 from periods q
+          where q.tenant_id = a.tenant_id and q.superseded_at is null
+            and q.status not in ('approved', 'exported')
+            and q.start_date > a.start_date and q.start_date < period.start_date)
+    ),
+    late_elements as (
+      select e.*, sc.invoice_to_id, sc.name as customer_name
+      from elements e
+      join shard_customers sc on sc.customer_id = e.customer_id
+      join change_log started on started.id = e.start_change_id
+      left join change_log ended on ended.id = e.end_change_id
+      cross join period
+      where e.tenant_id = period.tenant_id
+        and (started.late_period_id is not null or ended.late_period_id is not null)
+    ),
+    billed as (
+      select i.element_id, coalesce(i.adjusts_period_id, i.period_id) as approved_id,
+             coalesce(range_agg(daterange(i.active_from, i.active_to)) filter (where i.quantity > 0), '{}')
+               - coalesce(range_agg(daterange(i.active_from, i.active_to)) filter (where i.quantity < 0), '{}')
+               as days
+      from items i
+      join periods holder on holder.id = i.period_id
+        and holder.status in ('approved', 'exported') and holder.superseded_at is null
+      where i.element_id in (select id from late_elements)
+      group by 1, 2
+    ),
+    compared as (
+      select le.*, a.id as approved_id, a.period_days as approved_days,
+             case when le.started_at < a.ends_at and (le.ended_at is null or le.ended_at > a.starts_at)
+               then datemultirange(daterange(
+                 greatest((le.started_at at time zone period.time_zone)::date, a.start_date),
+                 least(coalesce((le.ended_at at time zone period.time_zone)::date, a.end_date + 1), a.end_date + 1)))
+               else '{}'::datemultirange end as owed,
+             coalesce(b.days, '{}'::datemultirange) as billed_days
+      from late_elements le
+      cross join approved a
+      cross join period
+      left join billed b on b.element_id = le.id and b.approved_id = a.id
+      where (le.started_at < a.ends_at and (le.ended_at is null or le.ended_at > a.starts_at)) or b.days is not null
+    ),
+    pieces as (
+      select c.*, sku.code as sku_code, sku.vendor, piece.days, piece.sign
+      from compared c
+      cross join period
+      ${skuJoin(tx, 'c')}
+      cross join lateral (
+        select d as days, 1 as sign from unnest(c.owed - c.billed_days) d
+          where coalesce(sku.proration, 'daily') = 'daily'
+        union all
+        select d, -1 from unnest(c.billed_days - c.owed) d
+          where coalesce(sku.proration, 'daily') = 'daily'
+        union all
+        select range_merge(c.owed), 1 where sku.proration = 'full' and isempty(c.billed_days) and not isempty(c.owed)
+        union all
+        select range_merge(c.billed_days), -1 where sku.proration = 'full' and isempty(c.owed) and not isempty(c.billed_days)
+      ) piece
+    )
+    insert into items (tenant_id, period_id, customer_id, invoice_to_id, user_id, element_id, kind, service,
+      product, customer_name, user_name, sku_code, vendor, unmapped, active_from, active_to, days_active,
+      period_days, quantity, adjusts_period_id)
+    select period.tenant_id, period.id, p.customer_id, p.invoice_to_id, p.user_id, p.id, p.kind, p.service,
+           p.product, p.customer_name, u.name, p.sku_code, p.vendor, p.sku_code is null, lower(p.days),
+           upper(p.days), upper(p.days) - lower(p.days), p.approved_days, p.sign * p.quantity, p.approved_id
+    from pieces p
+    cross join period
+    left join users u on u.id = p.user_id`;
+
+  const usageAdjustments = await tx`
+    with ${periodCte(tx, periodId)},
+    ${shardCustomersCte(tx, shard)},
+    approved as (
+      select a.id, a.starts_at, a.ends_at, a.end_date - a.start_date + 1 as period_days
+      from periods a, period
+      where a.tenant_id = period.tenant_id and a.status in ('approved', 'exported') and a.superseded_at is null
+        and a.start_date < period.start_date
+        -- Only the next open period after A bills A's late entries: never two open periods at once.
+        and not exists (
+          select 1 from periods q
+          where q.tenant_id = a.tenant_id and q.superseded_at is null
+            and q.status not in ('approved', 'exported')
+            and q.start_date > a.start_date and q.start_date < period.start_date)
+    ),
+    late_usage as (
+      select c.id as change_id, cu.id as customer_id, sc.invoice_to_id, sc.name as customer_name,
+             u.id as user_id, u.name as user_name, 'usage'::element_kind as kind,
+             c.payload->>'service' as service, c.payload->>'product' as product,
+             (c.payload->>'quantity')::numeric as quantity,
+             (c.occurred_at at time zone period.time_zone)::date as day, a.id as approved_id,
+             a.period_days as approved_days
+      from change_log c
+      cross join period
+      join approved a on c.occurred_at >= a.starts_at and c.occurred_at < a.ends_at
+      join customers cu on cu.tenant_id = c.tenant_id and cu.ref = c.customer_ref
+      join shard_customers sc on sc.customer_id = cu.id
+      left join users u on u.tenant_id = c.tenant_id and u.ref = c.user_ref
+      where c.tenant_id = period.tenant_id and c.kind = 'usage.recorded' and c.late_period_id is not null
+        and not exists (
+          select 1 from items i join periods holder on holder.id = i.period_id
+          where i.change_id = c.id and holder.status in ('approved', 'exported') and holder.superseded_at is null)
+    )
+    insert into items (tenant_id, period_id, customer_id, invoice_to_id, user_id, change_id, kind, service,
+      product, customer_name, user_name, sku_code, vendor, unmapped, active_from, active_to, days_active,
+      period_days, quantity, adjusts_period_id)
+    select period.tenant_id, period.id, s.customer_id, s.invoice_to_id, s.user_id, s.change_id, s.kind,
+           s.service, s.product, s.customer_name, s.user_name, sku.code, sku.vendor, sku.code is null,
+           s.day, s.day, 0, s.approved_days, s.quantity, s.approved_id
+    from late_usage s
+    cross join period
+    ${skuJoin(tx, 's')}`;
+
+  return elementAdjustments.count + usageAdjustments.count;
+}

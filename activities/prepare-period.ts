@@ -1,0 +1,80 @@
+import type postgres from 'postgres';
+import { loadUnlockedPeriod, type Shard } from './period-context.js';
+
+/**
+ * Snapshots the customer tree as it stood at the period's end (names, invoice-to, depth, ancestors)
+ * into period_customers, then cuts the invoice-to customers into shards of about `itemsPerShard`
+ * elements. Sharding by invoice-to keeps each invoice-to customer's tiers and discounts in one shard.
+ */
+export async function preparePeriod(
+  sql: postgres.Sql,
+  input: { periodId: number; itemsPerShard: number },
+): Promise<{ customers: number; shards: Shard[] }> {
+  return sql.begin(async (tx) => {
+    const period = await loadUnlockedPeriod(tx, input.periodId);
+    await tx`delete from period_customers where period_id = ${period.periodId}`;
+    const inserted = await tx`
+      with recursive period as (
+        select id, tenant_id, ends_at from periods where id = ${period.periodId}
+      ),
+      -- Names as they stood at the period's end: the period's snapshot.
+      snapshot_names as (
+        select distinct on (h.subject_id) h.subject_id, h.name
+        from name_history h, period
+        where h.tenant_id = period.tenant_id and h.subject = 'customer' and h.valid_from < period.ends_at
+        order by h.subject_id, h.valid_from desc
+      ),
+      -- invoice_to(c) = c when direct; via p: invoice_to(p) when p bills aggregate, else c itself.
+      tree as (
+        select c.id, c.parent_id, c.id as invoice_to_id, 0 as depth, array[]::bigint[] as ancestor_ids
+        from customers c, period
+        where c.tenant_id = period.tenant_id and c.parent_id is null and c.created_at < period.ends_at
+        union all
+        select c.id, c.parent_id,
+               case when c.relationship = 'direct' then c.id
+                    when parent.reseller_billing = 'aggregate' then tree.invoice_to_id
+                    else c.id end,
+               tree.depth + 1, array_prepend(tree.id, tree.ancestor_ids)
+        from tree
+        join customers parent on parent.id = tree.id
+        join customers c on c.tenant_id = parent.tenant_id and c.parent_id = tree.id, period
+        where c.created_at < period.ends_at
+      )
+      insert into period_customers
+        (period_id, tenant_id, customer_id, parent_id, invoice_to_id, depth, ancestor_ids, name, tags)
+      select period.id, period.tenant_id, tree.id, tree.parent_id, tree.invoice_to_id, tree.depth,
+             tree.ancestor_ids, coalesce(n.name, c.name), c.tags
+      from tree
+      join customers c on c.id = tree.id
+      left join snapshot_names n on n.subject_id = tree.id, period`;
+
+    // Cumulative element counts per invoice-to customer, cut every `itemsPerShard`.
+    const cuts = await tx<{ from: number }[]>`
+      with period as (select id, tenant_id, starts_at, ends_at from periods where id = ${period.periodId}),
+      load as (
+        select pc.invoice_to_id, count(e.id) as elements
+        from period_customers pc
+        join period on pc.period_id = period.id
+        left join elements e on e.tenant_id = period.tenant_id and e.customer_id = pc.customer_id
+          and e.started_at < period.ends_at and (e.ended_at is null or e.ended_at > period.starts_at)
+        group by pc.invoice_to_id
+      ),
+      running as (
+        select invoice_to_id, sum(elements + 1) over (order by invoice_to_id) as cumulative from load
+      )
+      select min(invoice_to_id) as from
+      from running
+      group by floor((cumulative - 1) / ${input.itemsPerShard})
+      order by min(invoice_to_id)`;
+    const starts = cuts.map((cut) => cut.from);
+    // Contiguous ranges that cover every id, so no invoice-to customer can fall between two shards.
+    const shards = starts.map((start, index) => ({
+      from: index === 0 ? 0 : start,
+      to: index + 1 < starts.length ? (starts[index + 1] as number) - 1 : Number.MAX_SAFE_INTEGER,
+    }));
+    return {
+      customers: inserted.count,
+      shards: shards.length > 0 ? shards : [{ from: 0, to: Number.MAX_SAFE_INTEGER }],
+    };
+  });
+}

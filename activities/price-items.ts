@@ -1,0 +1,103 @@
+import type postgres from 'postgres';
+import { loadUnlockedPeriod, type Shard } from './period-context.js';
+import { periodCte } from './sql-fragments.js';
+
+/**
+ * Prices one shard's items. Per invoice-to customer and SKU, the units held (each element once,
+ * usage summed) place the customer on the SKU's tiers: `tiered` averages the bands, `volume` takes
+ * the band reached. A vendor's multi-service discount applies when the invoice-to customer takes
+ * enough distinct SKUs of it. Each item is then rounded half-up to the currency's minor unit;
+ * non-billable and unmapped items carry amount 0. Pure SQL arithmetic on numeric: no float anywhere.
+ */
+export async function priceItems(
+  sql: postgres.Sql,
+  input: { periodId: number; shard: Shard },
+): Promise<number> {
+  return sql.begin(async (tx) => {
+    const period = await loadUnlockedPeriod(tx, input.periodId);
+    const { from, to } = input.shard;
+    const priced = await tx`
+      with ${periodCte(tx, period.periodId)},
+      shard_items as (
+        select i.* from items i, period
+        where i.period_id = period.id and i.invoice_to_id between ${from} and ${to}
+      ),
+      held as (
+        -- An element split by rules still counts once; usage entries add up.
+        select invoice_to_id, sku_code, sum(quantity) as units
+        from (
+          select distinct on (i.invoice_to_id, i.sku_code, coalesce(i.element_id, -i.change_id))
+                 i.invoice_to_id, i.sku_code, i.quantity
+          from shard_items i
+          where i.billable and i.sku_code is not null and i.adjusts_period_id is null
+          order by i.invoice_to_id, i.sku_code, coalesce(i.element_id, -i.change_id), i.active_from
+        ) once
+        group by invoice_to_id, sku_code
+      ),
+      bands as (
+        select t.sku_code, t.from_quantity, t.unit_price,
+               lead(t.from_quantity) over (partition by t.sku_code order by t.from_quantity) - 1 as to_quantity
+        from sku_price_tiers t, period where t.tenant_id = period.tenant_id
+      ),
+      effective as (
+        select h.invoice_to_id, h.sku_code,
+          case s.pricing_scheme
+            when 'flat' then s.unit_price
+            when 'volume' then coalesce(
+              (select b.unit_price from bands b
+                where b.sku_code = h.sku_code and b.from_quantity <= h.units
+                order by b.from_quantity desc limit 1),
+              s.unit_price)
+            else round((
+              -- units below the first band at the base price, then each band's share
+              s.unit_price * greatest(0, least(h.units,
+                coalesce((select min(b.from_quantity) from bands b where b.sku_code = h.sku_code), h.units + 1) - 1))
+              + coalesce((select sum(b.unit_price * greatest(0,
+                  least(h.units, coalesce(b.to_quantity, h.units)) - (b.from_quantity - 1)))
+                from bands b where b.sku_code = h.sku_code), 0)
+            ) / nullif(h.units, 0), 10)
+          end as unit_price
+        from held h
+        join skus s on s.code = h.sku_code, period
+        where s.tenant_id = period.tenant_id
+      ),
+      discounts as (
+        select taken.invoice_to_id, taken.vendor, max(d.percent) as percent
+        from (
+          select i.invoice_to_id, i.vendor, count(distinct i.sku_code) as services
+          from shard_items i where i.billable and i.sku_code is not null
+          group by i.invoice_to_id, i.vendor
+        ) taken
+        join vendor_discounts d on d.vendor = taken.vendor and d.min_services <= taken.services, period
+        where d.tenant_id = period.tenant_id
+        group by taken.invoice_to_id, taken.vendor
+      ),
+      charged as (
+        select i.id, s.code is not null and i.billable as charged,
+               coalesce(e.unit_price, s.unit_price, 0) as unit_price,
+               coalesce(d.percent, 0) as discount_percent,
+               case
+                 when i.kind = 'usage' or s.billing_model = 'usage' then 1
+                 when s.proration = 'daily' then i.days_active::numeric / i.period_days
+                 -- full: any presence charges the whole period, once per element even if rules split it
+                 when row_number() over (
+                   partition by i.element_id, i.adjusts_period_id, i.billable order by i.active_from) = 1 then 1
+                 else 0
+               end as share
+        from shard_items i
+        left join skus s on s.code = i.sku_code and s.tenant_id = i.tenant_id
+        left join effective e on e.invoice_to_id = i.invoice_to_id and e.sku_code = i.sku_code
+        left join discounts d on d.invoice_to_id = i.invoice_to_id and d.vendor = i.vendor
+      )
+      update items i
+      set unit_price = round(c.unit_price, 6),
+          discount_percent = case when c.charged then c.discount_percent else 0 end,
+          -- Non-billable and unmapped items show the price they would have had, for amount 0.
+          amount = case when c.charged
+            then round(c.unit_price * i.quantity * c.share * (1 - c.discount_percent / 100), period.minor_units)
+            else 0 end
+      from charged c, period
+      where i.id = c.id`;
+    return priced.count;
+  });
+}

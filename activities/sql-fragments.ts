@@ -1,0 +1,37 @@
+import type postgres from 'postgres';
+import type { Shard } from './period-context.js';
+
+/** SQL pieces shared by the stages, so each is written once. */
+type Sql = postgres.Sql | postgres.TransactionSql;
+
+/** `period as (...)`: the period row with its zone and length, for the CTEs of every stage. */
+export function periodCte(sql: Sql, periodId: number) {
+  return sql`period as (
+    select p.id, p.tenant_id, p.start_date, p.end_date, p.starts_at, p.ends_at,
+           p.end_date - p.start_date + 1 as period_days, t.time_zone, t.currency_minor_units as minor_units
+    from periods p join tenants t on t.id = p.tenant_id where p.id = ${periodId}
+  )`;
+}
+
+/** `shard_customers as (...)`: the period's customers whose invoice-to customer is in the shard. */
+export function shardCustomersCte(sql: Sql, shard: Shard) {
+  return sql`shard_customers as (
+    select pc.* from period_customers pc, period
+    where pc.period_id = period.id and pc.invoice_to_id between ${shard.from} and ${shard.to}
+  )`;
+}
+
+/**
+ * The SKU of an element or usage row `alias` (with kind, service, product): the mapping naming its
+ * product wins over the service's catch-all mapping (product null). Two hash joins, not a lookup a row.
+ */
+export function skuJoin(sql: Sql, alias: string) {
+  const row = sql(alias);
+  return sql`
+    left join sku_mappings exact on exact.tenant_id = period.tenant_id and exact.kind = ${row}.kind
+      and exact.service = ${row}.service and exact.product = ${row}.product
+    left join sku_mappings catch_all on catch_all.tenant_id = period.tenant_id and catch_all.kind = ${row}.kind
+      and catch_all.service = ${row}.service and catch_all.product is null
+    left join skus sku on sku.tenant_id = period.tenant_id
+      and sku.code = coalesce(exact.sku_code, catch_all.sku_code)`;
+}

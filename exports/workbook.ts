@@ -1,0 +1,125 @@
+import type { Writable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import type postgres from 'postgres';
+import type { ViewScope } from '../db/views/scope.js';
+import { serviceDetailQuery } from '../db/views/service-detail.js';
+import { serviceSummary } from '../db/views/service-summary.js';
+import { periodTotals, type TotalsLevel } from '../db/views/totals.js';
+
+export interface WorkbookContext {
+  currency: string;
+  minorUnits: number;
+  periodLabel: string;
+}
+
+type Column = { header: string; key: string; width: number; style?: Partial<ExcelJS.Style> };
+
+/**
+ * The period's workbook, streamed: one sheet per view, dates as dates, money in the currency's
+ * format, frozen header and filters. Service Detail is read through a cursor and each row is
+ * committed as written, so a million items never sit in memory.
+ */
+export async function writePeriodWorkbook(
+  sql: postgres.Sql,
+  scope: ViewScope,
+  context: WorkbookContext,
+  stream: Writable,
+): Promise<void> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream,
+    useStyles: true,
+    useSharedStrings: false,
+  });
+  workbook.creator = 'Monthend';
+  const money = { numFmt: moneyFormat(context) };
+  const date = { numFmt: 'yyyy-mm-dd' };
+
+  const summary = sheet(workbook, 'Service Summary', [
+    { header: 'Customer', key: 'customerName', width: 32 },
+    { header: 'Service', key: 'service', width: 20 },
+    { header: 'At start', key: 'atStart', width: 10 },
+    { header: 'Added', key: 'added', width: 10 },
+    { header: 'Removed', key: 'removed', width: 10 },
+    { header: 'At end', key: 'atEnd', width: 10 },
+  ]);
+  for (const row of await serviceSummary(sql, scope)) summary.addRow(row).commit();
+  summary.commit();
+
+  const detail = sheet(workbook, 'Service Detail', [
+    { header: 'Item', key: 'itemId', width: 10 },
+    { header: 'Customer', key: 'customerName', width: 28 },
+    { header: 'Invoice to', key: 'invoiceToName', width: 28 },
+    { header: 'User', key: 'userName', width: 28 },
+    { header: 'Kind', key: 'kind', width: 12 },
+    { header: 'Service', key: 'service', width: 16 },
+    { header: 'Product', key: 'product', width: 16 },
+    { header: 'SKU', key: 'skuCode', width: 16 },
+    { header: 'Vendor', key: 'vendor', width: 16 },
+    { header: 'From', key: 'activeFrom', width: 12, style: date },
+    { header: 'To (excl.)', key: 'activeTo', width: 12, style: date },
+    { header: 'Days', key: 'daysActive', width: 7 },
+    { header: 'Period days', key: 'periodDays', width: 7 },
+    { header: 'Quantity', key: 'quantity', width: 10 },
+    { header: 'Unit price', key: 'unitPrice', width: 12, style: { numFmt: '#,##0.00####' } },
+    { header: 'Discount %', key: 'discountPercent', width: 10 },
+    { header: 'Amount', key: 'amount', width: 14, style: money },
+    { header: 'Billable', key: 'billable', width: 9 },
+    { header: 'Rule', key: 'ruleName', width: 24 },
+    { header: 'Carried over', key: 'carriedOver', width: 9 },
+    { header: 'Unmapped', key: 'unmapped', width: 9 },
+    { header: 'Adjusts period', key: 'adjustsPeriodId', width: 10 },
+  ]);
+  const cursor = serviceDetailQuery(sql, scope).cursor(2000);
+  for await (const rows of cursor) {
+    for (const row of rows) {
+      detail
+        .addRow({
+          ...row,
+          activeFrom: asDate(row.activeFrom),
+          activeTo: asDate(row.activeTo),
+          quantity: Number(row.quantity),
+          unitPrice: Number(row.unitPrice),
+          discountPercent: Number(row.discountPercent),
+          amount: Number(row.amount),
+        })
+        .commit();
+    }
+  }
+  detail.commit();
+
+  const levels: [string, TotalsLevel][] = [
+    ['Customer Totals', 'customer'],
+    ['Invoice-to Totals', 'invoice_to'],
+    ['Reseller Roll-up', 'reseller'],
+  ];
+  for (const [title, level] of levels) {
+    const totals = sheet(workbook, title, [
+      { header: 'Customer', key: 'customerName', width: 32 },
+      { header: 'Depth', key: 'depth', width: 7 },
+      { header: 'Items', key: 'itemCount', width: 9 },
+      { header: `Amount (${context.currency})`, key: 'amount', width: 16, style: money },
+    ]);
+    for (const row of await periodTotals(sql, scope, level))
+      totals.addRow({ ...row, amount: Number(row.amount) }).commit();
+    totals.commit();
+  }
+  await workbook.commit();
+}
+
+function sheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns: Column[]) {
+  const worksheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+  worksheet.columns = columns;
+  worksheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
+  worksheet.getRow(1).font = { bold: true };
+  return worksheet;
+}
+
+/** Excel keeps numbers as doubles: amounts are exact decimals in the database, shown to the minor unit. */
+function moneyFormat(context: WorkbookContext): string {
+  const decimals = context.minorUnits > 0 ? `.${'0'.repeat(context.minorUnits)}` : '';
+  return `#,##0${decimals} "${context.currency}"`;
+}
+
+function asDate(localDate: string): Date {
+  return new Date(`${localDate}T00:00:00Z`);
+}
