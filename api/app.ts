@@ -1,30 +1,74 @@
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
+import { authenticate } from './auth.js';
 import type { ApiDependencies, AppEnv } from './context.js';
+import { docsPage } from './docs-page.js';
 import { ProblemError, problem } from './problems.js';
+import { auditRoutes } from './routes/audit.js';
+import { changeRoutes } from './routes/changes.js';
 import { healthRoutes } from './routes/health.js';
+import { periodRoutes } from './routes/periods.js';
+import { tokenRoutes } from './routes/tokens.js';
 
 /** The HTTP API: small routers per resource, composed here. Tests call `app.request()` directly. */
 export function createApp(deps: ApiDependencies) {
-  const app = new Hono<AppEnv>();
+  const app = new OpenAPIHono<AppEnv>();
   app.use(requestId());
   app.use(async (c, next) => {
     c.set('deps', deps);
     await next();
     c.header('x-request-id', c.get('requestId'));
   });
+
   app.route('/health', healthRoutes());
+  app.use('/v1/*', authenticate);
+  app.route('/v1/periods', periodRoutes());
+  app.route('/v1/changes', changeRoutes());
+  app.route('/v1/tokens', tokenRoutes());
+  app.route('/v1/audit', auditRoutes());
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A Monthend API token (npm run token, or POST /v1/tokens)',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'basic', {
+    type: 'http',
+    scheme: 'basic',
+    description: 'Any user name, the token as password: for Excel Power Query and Power BI',
+  });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Monthend API',
+      version: '1',
+      description:
+        'Billing back-office for managed service providers: change log, period closes, views and exports.',
+    },
+  });
+  app.get('/docs', (c) => c.html(docsPage));
 
   app.notFound((c) => problem(c, 404, 'Not Found', { detail: `no route for ${c.req.method} ${c.req.path}` }));
   app.onError((error, c) => {
     if (error instanceof ProblemError) {
-      return problem(c, error.status, error.title, {
-        detail: error.message,
-        ...(error.errors ? { errors: error.errors } : {}),
-      });
+      return problem(
+        c,
+        error.status,
+        error.title,
+        { detail: error.message, ...(error.errors ? { errors: error.errors } : {}) },
+        error.headers,
+      );
     }
-    if (error instanceof HTTPException) return problem(c, error.status, error.message || 'Error');
+    if (error instanceof HTTPException) {
+      // Hono's own validators throw these, for a body that is not JSON at all.
+      return error.status === 400
+        ? problem(c, 400, 'Invalid request', {
+            detail: error.message,
+            errors: [{ field: 'body', reason: error.message }],
+          })
+        : problem(c, error.status, 'Error', { detail: error.message });
+    }
     console.error(`[${c.get('requestId')}]`, error);
     return problem(c, 500, 'Internal Server Error', { detail: 'see the server log for this request id' });
   });

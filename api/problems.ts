@@ -18,6 +18,7 @@ export class ProblemError extends Error {
     readonly title: string,
     detail?: string,
     readonly errors?: Problem['errors'],
+    readonly headers?: Record<string, string>,
   ) {
     super(detail ?? title);
   }
@@ -28,6 +29,7 @@ export function problem(
   status: ContentfulStatusCode,
   title: string,
   extra: Partial<Problem> = {},
+  headers: Record<string, string> = {},
 ) {
   const body: Problem = {
     type: 'about:blank',
@@ -36,5 +38,9 @@ export function problem(
     ...extra,
     requestId: c.get('requestId'),
   };
-  return c.body(JSON.stringify(body), status, { 'content-type': 'application/problem+json' });
+  return c.body(JSON.stringify(body), status, { ...headers, 'content-type': 'application/problem+json' });
 }
+
+export const notFound = (what: string) => new ProblemError(404, 'Not Found', what);
+export const invalid = (field: string, reason: string) =>
+  new ProblemError(400, 'Invalid request', `${field}: ${reason}`, [{ field, reason }]);

@@ -1,6 +1,7 @@
 import { type ServerType, serve } from '@hono/node-server';
 import { Client, Connection as TemporalConnection } from '@temporalio/client';
 import type { Connection } from '../db/connection.js';
+import { PeriodCloses } from '../workflows/client.js';
 import { createApp } from './app.js';
 
 export interface RunningApi {
@@ -18,7 +19,12 @@ export async function serveApi(options: {
 }): Promise<RunningApi> {
   const connection = await TemporalConnection.connect({ address: options.temporalAddress });
   const temporal = new Client({ connection, namespace: options.namespace });
-  const app = createApp({ db: options.database.db, sql: options.database.sql, temporal });
+  const app = createApp({
+    db: options.database.db,
+    sql: options.database.sql,
+    temporal,
+    closes: new PeriodCloses(temporal),
+  });
   const hostname = options.hostname ?? '127.0.0.1';
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: options.port, hostname }, () => resolve(s));
