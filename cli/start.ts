@@ -1,5 +1,6 @@
 // `npm start`: the whole product on the embedded defaults, in one process tree.
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { serveApi } from '../api/serve.js';
 import { connect } from '../db/connection.js';
@@ -7,6 +8,7 @@ import { migrateDatabase } from '../db/migrate.js';
 import { installTemporalLogging } from '../runtime/logging.js';
 import { ensureDatabase, startPostgres } from '../runtime/postgres.js';
 import { startTemporal } from '../runtime/temporal-server.js';
+import { ensureCloseSchedules } from '../worker/close-schedules.js';
 import { createWorker } from '../worker/create-worker.js';
 
 installTemporalLogging();
@@ -30,6 +32,12 @@ const database = connect(databaseUrl);
 const workerConnection = await NativeConnection.connect({ address: temporal.address });
 const worker = await createWorker({ connection: workerConnection, namespace: temporal.namespace, database });
 const workerRun = worker.run();
+const scheduler = await Connection.connect({ address: temporal.address });
+await ensureCloseSchedules(
+  new Client({ connection: scheduler, namespace: temporal.namespace }),
+  database.sql,
+);
+await scheduler.close();
 const api = await serveApi({
   database,
   temporalAddress: temporal.address,
@@ -43,6 +51,8 @@ Monthend is up.
   Temporal UI  ${temporal.uiUrl ?? '(external server: see its own UI)'}
   Temporal     ${temporal.address}, namespace ${temporal.namespace}
   Data         ${home}
+First token:  npm run token -- --tenant <your-id> --role admin   (creates the tenant on a fresh install)
+API docs     ${api.url}/docs   (OpenAPI 3.1 at ${api.url}/openapi.json)
 Press Ctrl-C to stop.`);
 
 let stopping = false;

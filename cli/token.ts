@@ -1,9 +1,11 @@
 // `npm run token -- --tenant T --role admin`: the first admin token of a fresh install (creating the
 // tenant if it does not exist yet), or any token from the command line. The secret is printed once.
 import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
 import { createToken } from '../api/routes/tokens.js';
 import { connect } from '../db/connection.js';
 import { migrateDatabase } from '../db/migrate.js';
+import { ensureCloseSchedules } from '../worker/close-schedules.js';
 
 const { values } = parseArgs({
   options: {
@@ -68,4 +70,22 @@ try {
   process.exitCode = 1;
 } finally {
   await close();
+}
+
+/** A new tenant's periods close by themselves once its schedule exists; the worker also makes it at start. */
+async function scheduleCloses(tenantId: string) {
+  const address = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
+  try {
+    const connection = await Connection.connect({ address, connectTimeout: '3 seconds' });
+    await ensureCloseSchedules(
+      new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' }),
+      sql,
+    );
+    await connection.close();
+    console.log(`close schedule created for '${tenantId}'`);
+  } catch {
+    console.log(
+      `Temporal is not reachable at ${address}: the worker creates the close schedule when it starts`,
+    );
+  }
 }

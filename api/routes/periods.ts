@@ -146,7 +146,8 @@ export function periodRoutes() {
         const input = (c.req.valid('json' as never) ?? {}) as Record<string, string>;
         try {
           const result = await run(c, current.endDate, current.row?.revision ?? 1, input);
-          await audit(c, `period.${path}`, current.endDate, input);
+          // Decisions and reopens are audited by the run itself, with their actor; starting one is audited here.
+          if (path === 'close') await audit(c, 'period.close', current.endDate, input);
           if (typeof result === 'object' && result !== null && 'workflowId' in result)
             return c.json(result as never, 202);
           return c.json({ progress: result as CloseProgress }, 200);
