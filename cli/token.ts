@@ -46,6 +46,7 @@ try {
     console.log(
       `created tenant '${values.tenant}' (${values.currency}, ${values['time-zone']}, ${values['period-mode']})`,
     );
+    await scheduleCloses(values.tenant);
   }
   let customerId: number | undefined;
   if (role === 'customer') {
