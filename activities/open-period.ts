@@ -73,11 +73,18 @@ export async function openPeriod(sql: postgres.Sql, input: OpenPeriodInput): Pro
         values (${input.tenantId}, ${input.reopen.by}, 'period.reopened', ${`period:${latest.periodId}`},
                 ${tx.json({ reason: input.reopen.reason, newRevision: revision })})`;
     }
+    // A period starts at the instant its predecessor ended, so a later change of time zone can
+    // neither leave hours unbilled nor bill them twice; only its end follows the new zone.
+    const [previous] = await tx<{ endsAt: string }[]>`
+      select ends_at::text as "endsAt" from periods
+      where tenant_id = ${input.tenantId} and end_date = ${addDays(period.start, -1)} and superseded_at is null
+      order by revision desc limit 1`;
+    const startsAt = previous?.endsAt ?? localDateToInstant(period.start, tenant.timeZone).toISOString();
     const [created] = await tx<OpenedPeriod[]>`
       insert into periods (tenant_id, start_date, end_date, starts_at, ends_at, mode, revision,
                            reopened_by, reopen_reason)
       values (${input.tenantId}, ${period.start}, ${period.end},
-              ${localDateToInstant(period.start, tenant.timeZone).toISOString()},
+              ${startsAt},
               ${localDateToInstant(addDays(period.end, 1), tenant.timeZone).toISOString()}, ${mode ?? 'calendar'}, ${revision},
               ${input.reopen?.by ?? null}, ${input.reopen?.reason ?? null})
       returning id as "periodId", tenant_id as "tenantId", start_date::text as "startDate",

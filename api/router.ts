@@ -10,10 +10,12 @@ export function router() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (result.success) return;
-      const errors = result.error.issues.map((issue) => ({
-        field: issue.path.length > 0 ? issue.path.join('.') : result.target,
-        reason: issue.message,
-      }));
+      // An unknown key is reported under its own name, so the caller sees which field to drop.
+      const errors = result.error.issues.flatMap((issue) =>
+        issue.code === 'unrecognized_keys'
+          ? issue.keys.map((key) => ({ field: [...issue.path, key].join('.'), reason: 'unknown field' }))
+          : [{ field: issue.path.length > 0 ? issue.path.join('.') : result.target, reason: issue.message }],
+      );
       return problem(c, 400, 'Invalid request', {
         detail: errors.map((e) => `${e.field}: ${e.reason}`).join('; '),
         errors,

@@ -18,8 +18,20 @@ async function seed(tenantId: string) {
   await seedSeats(sql, tenantId);
   for (const customer of ['c2', 'c3', 'c4']) {
     await ingest(sql, tenantId, [
-      { kind: 'customer.created', occurredAt: '2025-12-01T00:00:00Z', customer, name: `Customer ${customer}` },
-      { kind: 'plan.changed', occurredAt: '2026-01-05T08:00:00Z', customer, service: 'm365', plan: 'E3', quantity: 5 },
+      {
+        kind: 'customer.created',
+        occurredAt: '2025-12-01T00:00:00Z',
+        customer,
+        name: `Customer ${customer}`,
+      },
+      {
+        kind: 'plan.changed',
+        occurredAt: '2026-01-05T08:00:00Z',
+        customer,
+        service: 'm365',
+        plan: 'E3',
+        quantity: 5,
+      },
     ]);
   }
 }
@@ -75,10 +87,17 @@ describe('a close survives failures with identical results', () => {
     expect(await itemSnapshot(sql, progress.periodId ?? 0)).toEqual(expected.items);
   });
 
-  it('finishes on a new worker after the first one is killed mid-generation', { timeout: 120_000 }, async () => {
+  it('finishes on a new worker after the first one is killed mid-generation', {
+    timeout: 120_000,
+  }, async () => {
     const expected = await undisturbed();
     const doomed = spawn(process.execPath, ['--import', 'tsx', 'test/support/doomed-worker.ts'], {
-      env: { ...process.env, DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporal.address, TASK_QUEUE: temporal.taskQueue },
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        TEMPORAL_ADDRESS: temporal.address,
+        TASK_QUEUE: temporal.taskQueue,
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     try {

@@ -14,7 +14,9 @@ const tenants: string[] = [];
 afterAll(async () => {
   for (const tenantId of tenants) {
     await temporal.client.schedule.getHandle(closeScheduleId(tenantId)).delete();
-    for await (const run of temporal.client.workflow.list({ query: `MonthendTenant = '${tenantId}' AND ExecutionStatus = 'Running'` })) {
+    for await (const run of temporal.client.workflow.list({
+      query: `MonthendTenant = '${tenantId}' AND ExecutionStatus = 'Running'`,
+    })) {
       await temporal.client.workflow.getHandle(run.workflowId).terminate('test file finished');
     }
   }
@@ -26,7 +28,9 @@ async function runsOf(client: Client, tenantId: string, type: string, count: num
   for (;;) {
     const ids: string[] = [];
     const filter = status ? ` AND ExecutionStatus = '${status}'` : '';
-    for await (const run of client.workflow.list({ query: `WorkflowType = '${type}' AND MonthendTenant = '${tenantId}'${filter}` })) {
+    for await (const run of client.workflow.list({
+      query: `WorkflowType = '${type}' AND MonthendTenant = '${tenantId}'${filter}`,
+    })) {
       ids.push(run.workflowId);
     }
     if (ids.length >= count || Date.now() > deadline) return ids.sort();
@@ -35,9 +39,19 @@ async function runsOf(client: Client, tenantId: string, type: string, count: num
 }
 
 const cases: { name: string; config: PeriodConfig; firings: number; ends: string[] }[] = [
-  { name: 'calendar', config: { mode: 'calendar' }, firings: 3, ends: ['2028-01-31', '2028-02-29', '2028-03-31'] },
+  {
+    name: 'calendar',
+    config: { mode: 'calendar' },
+    firings: 3,
+    ends: ['2028-01-31', '2028-02-29', '2028-03-31'],
+  },
   // Day 30 does not exist in February 2028: that period ends on the 29th.
-  { name: 'fixed_day 30', config: { mode: 'fixed_day', day: 30 }, firings: 3, ends: ['2028-01-30', '2028-02-29', '2028-03-30'] },
+  {
+    name: 'fixed_day 30',
+    config: { mode: 'fixed_day', day: 30 },
+    firings: 3,
+    ends: ['2028-01-30', '2028-02-29', '2028-03-30'],
+  },
   // 3 days before the end: 28 Jan, 26 Feb (leap year), 28 Mar. The calendar also fires on 26 Feb
   // (the non-leap candidate), where the run finds that no period ended and does nothing.
   {
@@ -73,13 +87,17 @@ describe('close schedules on the real dev server', () => {
         // Firings at local 00:05 from 1 Jan 12:00 UTC to 1 Apr 12:00 UTC: the closes of Jan..Mar 2028.
         const quarter = { start: new Date('2028-01-01T12:00:00Z'), end: new Date('2028-04-01T12:00:00Z') };
         await schedule.backfill({ ...quarter, overlap: 'BUFFER_ALL' });
-        expect(await runsOf(temporal.client, tenantId, 'scheduledClose', firings, 'Completed')).toHaveLength(firings);
+        expect(await runsOf(temporal.client, tenantId, 'scheduledClose', firings, 'Completed')).toHaveLength(
+          firings,
+        );
         const closes = await runsOf(temporal.client, tenantId, 'periodClose', ends.length);
         expect(closes).toEqual(ends.map((end) => `close:${tenantId}:${end}`));
 
         // The same firings again (a catch-up after an outage, a double trigger): still one close each.
         await schedule.backfill({ ...quarter, overlap: 'BUFFER_ALL' });
-        expect(await runsOf(temporal.client, tenantId, 'scheduledClose', 2 * firings, 'Completed')).toHaveLength(2 * firings);
+        expect(
+          await runsOf(temporal.client, tenantId, 'scheduledClose', 2 * firings, 'Completed'),
+        ).toHaveLength(2 * firings);
         // Every second firing has completed, so a duplicate close would already be listed.
         await new Promise((resolve) => setTimeout(resolve, 1000));
         expect(await runsOf(temporal.client, tenantId, 'periodClose', ends.length)).toEqual(closes);
