@@ -1,6 +1,6 @@
 import type postgres from 'postgres';
 import type { Shard } from './period-context.js';
-import { periodCte, shardCustomersCte, skuJoin } from './sql-fragments.js';
+import { periodCte, shardCustomersCte, skuJoin, userNamesCte } from './sql-fragments.js';
 
 /**
  * Late entries (billing.md: an entry whose occurred_at falls in an approved period) become
@@ -8,12 +8,14 @@ import { periodCte, shardCustomersCte, skuJoin } from './sql-fragments.js';
  * element a late change touched: what A should have billed now (its span in A) minus what A and
  * earlier adjustments did bill, as date multiranges: days missing are charged, days billed in
  * excess are credited (negative quantity). `full` SKUs charge or credit whole, only when the
- * element's presence in A flips. Late usage not yet billed anywhere is billed here too.
+ * element's presence in A flips; presence, not days, since a same-day add and remove is present
+ * for 0 days. Late usage not yet billed anywhere is billed here too.
  */
 export async function generateAdjustments(tx: postgres.TransactionSql, periodId: number, shard: Shard) {
   const elementAdjustments = await tx`
     with ${periodCte(tx, periodId)},
     ${shardCustomersCte(tx, shard)},
+    ${userNamesCte(tx)},
     approved as (
       select a.id, a.start_date, a.end_date, a.starts_at, a.ends_at, a.end_date - a.start_date + 1 as period_days
       from periods a, period
@@ -40,7 +42,12 @@ export async function generateAdjustments(tx: postgres.TransactionSql, periodId:
       select i.element_id, coalesce(i.adjusts_period_id, i.period_id) as approved_id,
              coalesce(range_agg(daterange(i.active_from, i.active_to)) filter (where i.quantity > 0), '{}')
                - coalesce(range_agg(daterange(i.active_from, i.active_to)) filter (where i.quantity < 0), '{}')
-               as days
+               as days,
+             -- Full SKUs: present in A's bill if charged and never credited whole; a presence flips at
+             -- most once each way, since late entries only start elements or end them.
+             bool_or(i.quantity > 0) and not bool_or(i.quantity < 0) as present,
+             min(i.active_from) filter (where i.quantity > 0) as billed_from,
+             max(i.active_to) filter (where i.quantity > 0) as billed_to
       from items i
       join periods holder on holder.id = i.period_id
         and holder.status in ('approved', 'exported') and holder.superseded_at is null
@@ -54,7 +61,15 @@ export async function generateAdjustments(tx: postgres.TransactionSql, periodId:
                  greatest((le.started_at at time zone period.time_zone)::date, a.start_date),
                  least(coalesce((le.ended_at at time zone period.time_zone)::date, a.end_date + 1), a.end_date + 1)))
                else '{}'::datemultirange end as owed,
-             coalesce(b.days, '{}'::datemultirange) as billed_days
+             coalesce(b.days, '{}'::datemultirange) as billed_days,
+             -- In A as generate-items itemises: on one of A's dates, or started in A with 0 days;
+             -- removed on A's first date, it ended with the period before (docs/billing-choices.md).
+             le.started_at < a.ends_at and (le.ended_at is null or le.started_at >= a.starts_at
+               or (le.ended_at at time zone period.time_zone)::date > a.start_date) as present,
+             greatest((le.started_at at time zone period.time_zone)::date, a.start_date) as owed_from,
+             least(coalesce((le.ended_at at time zone period.time_zone)::date, a.end_date + 1), a.end_date + 1)
+               as owed_to,
+             coalesce(b.present, false) as billed_present, b.billed_from, b.billed_to
       from late_elements le
       cross join approved a
       cross join period
@@ -62,35 +77,38 @@ export async function generateAdjustments(tx: postgres.TransactionSql, periodId:
       where (le.started_at < a.ends_at and (le.ended_at is null or le.ended_at > a.starts_at)) or b.days is not null
     ),
     pieces as (
-      select c.*, sku.code as sku_code, sku.vendor, piece.days, piece.sign
+      select c.*, sku.code as sku_code, sku.vendor, piece.active_from, piece.active_to, piece.sign
       from compared c
       cross join period
       ${skuJoin(tx, 'c')}
       cross join lateral (
-        select d as days, 1 as sign from unnest(c.owed - c.billed_days) d
+        select lower(d) as active_from, upper(d) as active_to, 1 as sign from unnest(c.owed - c.billed_days) d
           where coalesce(sku.proration, 'daily') = 'daily'
         union all
-        select d, -1 from unnest(c.billed_days - c.owed) d
+        select lower(d), upper(d), -1 from unnest(c.billed_days - c.owed) d
           where coalesce(sku.proration, 'daily') = 'daily'
         union all
-        select range_merge(c.owed), 1 where sku.proration = 'full' and isempty(c.billed_days) and not isempty(c.owed)
+        -- Spans as dates, not ranges: a 0-day span is an empty range, which has no bounds.
+        select c.owed_from, c.owed_to, 1 where sku.proration = 'full' and c.present and not c.billed_present
         union all
-        select range_merge(c.billed_days), -1 where sku.proration = 'full' and isempty(c.owed) and not isempty(c.billed_days)
+        select c.billed_from, c.billed_to, -1 where sku.proration = 'full' and not c.present and c.billed_present
       ) piece
     )
     insert into items (tenant_id, period_id, customer_id, invoice_to_id, user_id, element_id, kind, service,
       product, customer_name, user_name, sku_code, vendor, unmapped, active_from, active_to, days_active,
       period_days, quantity, adjusts_period_id)
     select period.tenant_id, period.id, p.customer_id, p.invoice_to_id, p.user_id, p.id, p.kind, p.service,
-           p.product, p.customer_name, u.name, p.sku_code, p.vendor, p.sku_code is null, lower(p.days),
-           upper(p.days), upper(p.days) - lower(p.days), p.approved_days, p.sign * p.quantity, p.approved_id
+           p.product, p.customer_name, coalesce(un.name, u.name), p.sku_code, p.vendor, p.sku_code is null, p.active_from,
+           p.active_to, p.active_to - p.active_from, p.approved_days, p.sign * p.quantity, p.approved_id
     from pieces p
     cross join period
-    left join users u on u.id = p.user_id`;
+    left join users u on u.id = p.user_id
+    left join user_names un on un.user_id = p.user_id`;
 
   const usageAdjustments = await tx`
     with ${periodCte(tx, periodId)},
     ${shardCustomersCte(tx, shard)},
+    ${userNamesCte(tx)},
     approved as (
       select a.id, a.starts_at, a.ends_at, a.end_date - a.start_date + 1 as period_days
       from periods a, period
@@ -105,7 +123,7 @@ export async function generateAdjustments(tx: postgres.TransactionSql, periodId:
     ),
     late_usage as (
       select c.id as change_id, cu.id as customer_id, sc.invoice_to_id, sc.name as customer_name,
-             u.id as user_id, u.name as user_name, 'usage'::element_kind as kind,
+             u.id as user_id, coalesce(un.name, u.name) as user_name, 'usage'::element_kind as kind,
              c.payload->>'service' as service, c.payload->>'product' as product,
              (c.payload->>'quantity')::numeric as quantity,
              (c.occurred_at at time zone period.time_zone)::date as day, a.id as approved_id,
@@ -116,6 +134,7 @@ export async function generateAdjustments(tx: postgres.TransactionSql, periodId:
       join customers cu on cu.tenant_id = c.tenant_id and cu.ref = c.customer_ref
       join shard_customers sc on sc.customer_id = cu.id
       left join users u on u.tenant_id = c.tenant_id and u.ref = c.user_ref
+      left join user_names un on un.user_id = u.id
       where c.tenant_id = period.tenant_id and c.kind = 'usage.recorded' and c.late_period_id is not null
         and not exists (
           select 1 from items i join periods holder on holder.id = i.period_id

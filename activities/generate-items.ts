@@ -1,7 +1,7 @@
 import type postgres from 'postgres';
 import { generateAdjustments } from './generate-adjustments.js';
 import { loadUnlockedPeriod, type Shard } from './period-context.js';
-import { periodCte, shardCustomersCte, skuJoin } from './sql-fragments.js';
+import { periodCte, shardCustomersCte, skuJoin, userNamesCte } from './sql-fragments.js';
 
 /**
  * Generates one shard's items from scratch: carried-over and changed elements, then usage. Deleting
@@ -21,14 +21,7 @@ export async function generateItems(
     const elementItems = await tx`
       with ${periodCte(tx, period.periodId)},
       ${shardCustomersCte(tx, input.shard)},
-      user_names as (
-        select distinct on (h.subject_id) h.subject_id as user_id, h.name
-        from name_history h
-        join users u on u.id = h.subject_id and u.tenant_id = h.tenant_id
-        join shard_customers sc on sc.customer_id = u.customer_id, period
-        where h.tenant_id = period.tenant_id and h.subject = 'user' and h.valid_from < period.ends_at
-        order by h.subject_id, h.valid_from desc
-      ),
+      ${userNamesCte(tx)},
       spans as (
         select e.*, sc.invoice_to_id, sc.name as customer_name,
                greatest((e.started_at at time zone period.time_zone)::date, period.start_date) as active_from,
@@ -60,9 +53,10 @@ export async function generateItems(
     const usageItems = await tx`
       with ${periodCte(tx, period.periodId)},
       ${shardCustomersCte(tx, input.shard)},
+      ${userNamesCte(tx)},
       usage as (
         select c.id as change_id, cu.id as customer_id, pc.invoice_to_id, pc.name as customer_name,
-               u.id as user_id, u.name as user_name, 'usage'::element_kind as kind,
+               u.id as user_id, coalesce(un.name, u.name) as user_name, 'usage'::element_kind as kind,
                c.payload->>'service' as service, c.payload->>'product' as product,
                (c.payload->>'quantity')::numeric as quantity,
                (c.occurred_at at time zone period.time_zone)::date as day
@@ -71,6 +65,7 @@ export async function generateItems(
         join customers cu on cu.tenant_id = c.tenant_id and cu.ref = c.customer_ref
         join shard_customers pc on pc.customer_id = cu.id
         left join users u on u.tenant_id = c.tenant_id and u.ref = c.user_ref
+        left join user_names un on un.user_id = u.id
         where c.tenant_id = period.tenant_id and c.kind = 'usage.recorded'
           and c.occurred_at >= period.starts_at and c.occurred_at < period.ends_at
       )

@@ -62,7 +62,8 @@ export async function priceItems(
         where s.tenant_id = period.tenant_id
       ),
       discounts as (
-        select taken.invoice_to_id, taken.vendor, max(d.percent) as percent
+        -- The highest bracket reached decides, even where a lower one offers more (docs/billing-choices.md).
+        select distinct on (taken.invoice_to_id, taken.vendor) taken.invoice_to_id, taken.vendor, d.percent
         from (
           select i.invoice_to_id, i.vendor, count(distinct i.sku_code) as services
           from shard_items i where i.billable and i.sku_code is not null
@@ -70,20 +71,23 @@ export async function priceItems(
         ) taken
         join vendor_discounts d on d.vendor = taken.vendor and d.min_services <= taken.services, period
         where d.tenant_id = period.tenant_id
-        group by taken.invoice_to_id, taken.vendor
+        order by taken.invoice_to_id, taken.vendor, d.min_services desc
       ),
       charged as (
         select i.id, s.code is not null and i.billable as charged,
                coalesce(e.unit_price, s.unit_price, 0) as unit_price,
                coalesce(d.percent, 0) as discount_percent,
+               -- The part charged is share / share_of: days active / period days for daily SKUs.
                case
                  when i.kind = 'usage' or s.billing_model = 'usage' then 1
-                 when s.proration = 'daily' then i.days_active::numeric / i.period_days
+                 when s.proration = 'daily' then i.days_active
                  -- full: any presence charges the whole period, once per element even if rules split it
                  when row_number() over (
                    partition by i.element_id, i.adjusts_period_id, i.billable order by i.active_from) = 1 then 1
                  else 0
-               end as share
+               end as share,
+               case when i.kind <> 'usage' and s.billing_model <> 'usage' and s.proration = 'daily'
+                 then i.period_days else 1 end as share_of
         from shard_items i
         left join skus s on s.code = i.sku_code and s.tenant_id = i.tenant_id
         left join effective e on e.invoice_to_id = i.invoice_to_id and e.sku_code = i.sku_code
@@ -93,8 +97,11 @@ export async function priceItems(
       set unit_price = round(c.unit_price, 6),
           discount_percent = case when c.charged then c.discount_percent else 0 end,
           -- Non-billable and unmapped items show the price they would have had, for amount 0.
+          -- One division, last, at scale 20: a prorated tie such as 6.665 x 3/31 = 0.645 stays exact
+          -- (times a share 3/31 cut to 20 digits it was 0.64499...), and no other amount lands on a tie.
           amount = case when c.charged
-            then round(c.unit_price * i.quantity * c.share * (1 - c.discount_percent / 100), period.minor_units)
+            then round(c.unit_price * i.quantity * c.share * (100 - c.discount_percent)
+                       / (c.share_of * 100)::numeric(30, 20), period.minor_units)
             else 0 end
       from charged c, period
       where i.id = c.id`;

@@ -22,6 +22,21 @@ export function shardCustomersCte(sql: Sql, shard: Shard) {
 }
 
 /**
+ * `user_names as (...)`: the names of the shard's users as they stood at the period's end, the
+ * period's snapshot (billing.md), so a later rename never changes a reprocessed period's items.
+ */
+export function userNamesCte(sql: Sql) {
+  return sql`user_names as (
+    select distinct on (h.subject_id) h.subject_id as user_id, h.name
+    from name_history h
+    join users u on u.id = h.subject_id and u.tenant_id = h.tenant_id
+    join shard_customers sc on sc.customer_id = u.customer_id, period
+    where h.tenant_id = period.tenant_id and h.subject = 'user' and h.valid_from < period.ends_at
+    order by h.subject_id, h.valid_from desc
+  )`;
+}
+
+/**
  * The SKU of an element or usage row `alias` (with kind, service, product): the mapping naming its
  * product wins over the service's catch-all mapping (product null). Two hash joins, not a lookup a row.
  */
