@@ -1,6 +1,6 @@
 import type postgres from 'postgres';
 import type { Shard } from './period-context.js';
-import { periodCte, shardCustomersCte, skuJoin, userNamesCte } from './sql-fragments.js';
+import { approvedBeforeCte, periodCte, shardCustomersCte, skuJoin, userNamesCte } from './sql-fragments.js';
 
 /**
  * Late entries (billing.md: an entry whose occurred_at falls in an approved period) become
@@ -16,18 +16,7 @@ export async function generateAdjustments(tx: postgres.TransactionSql, periodId:
     with ${periodCte(tx, periodId)},
     ${shardCustomersCte(tx, shard)},
     ${userNamesCte(tx)},
-    approved as (
-      select a.id, a.start_date, a.end_date, a.starts_at, a.ends_at, a.end_date - a.start_date + 1 as period_days
-      from periods a, period
-      where a.tenant_id = period.tenant_id and a.status in ('approved', 'exported') and a.superseded_at is null
-        and a.start_date < period.start_date
-        -- Only the next open period after A bills A's late entries: never two open periods at once.
-        and not exists (
-          select 1 from periods q
-          where q.tenant_id = a.tenant_id and q.superseded_at is null
-            and q.status not in ('approved', 'exported')
-            and q.start_date > a.start_date and q.start_date < period.start_date)
-    ),
+    ${approvedBeforeCte(tx)},
     late_elements as (
       select e.*, sc.invoice_to_id, sc.name as customer_name
       from elements e
@@ -109,18 +98,7 @@ export async function generateAdjustments(tx: postgres.TransactionSql, periodId:
     with ${periodCte(tx, periodId)},
     ${shardCustomersCte(tx, shard)},
     ${userNamesCte(tx)},
-    approved as (
-      select a.id, a.starts_at, a.ends_at, a.end_date - a.start_date + 1 as period_days
-      from periods a, period
-      where a.tenant_id = period.tenant_id and a.status in ('approved', 'exported') and a.superseded_at is null
-        and a.start_date < period.start_date
-        -- Only the next open period after A bills A's late entries: never two open periods at once.
-        and not exists (
-          select 1 from periods q
-          where q.tenant_id = a.tenant_id and q.superseded_at is null
-            and q.status not in ('approved', 'exported')
-            and q.start_date > a.start_date and q.start_date < period.start_date)
-    ),
+    ${approvedBeforeCte(tx)},
     late_usage as (
       select c.id as change_id, cu.id as customer_id, sc.invoice_to_id, sc.name as customer_name,
              u.id as user_id, coalesce(un.name, u.name) as user_name, 'usage'::element_kind as kind,

@@ -13,6 +13,25 @@ export function periodCte(sql: Sql, periodId: number) {
   )`;
 }
 
+/**
+ * `approved as (...)`: the approved, current revisions before the period whose late entries this
+ * period bills. Only the next open period after an approved one bills its late entries, so two open
+ * periods never adjust the same entry.
+ */
+export function approvedBeforeCte(sql: Sql) {
+  return sql`approved as (
+    select a.id, a.start_date, a.end_date, a.starts_at, a.ends_at, a.end_date - a.start_date + 1 as period_days
+    from periods a, period
+    where a.tenant_id = period.tenant_id and a.status in ('approved', 'exported') and a.superseded_at is null
+      and a.start_date < period.start_date
+      and not exists (
+        select 1 from periods q
+        where q.tenant_id = a.tenant_id and q.superseded_at is null
+          and q.status not in ('approved', 'exported')
+          and q.start_date > a.start_date and q.start_date < period.start_date)
+  )`;
+}
+
 /** `shard_customers as (...)`: the period's customers whose invoice-to customer is in the shard. */
 export function shardCustomersCte(sql: Sql, shard: Shard) {
   return sql`shard_customers as (
