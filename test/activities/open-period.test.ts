@@ -9,7 +9,12 @@ describe('openPeriod', () => {
   it('opens the period holding any date, once, with local-midnight instants', async () => {
     await createTenant(sql, { id: 'ams', timeZone: 'Europe/Amsterdam', mode: 'fixed_day', day: 25 });
     const first = await openPeriod(sql, { tenantId: 'ams', date: '2026-02-03' });
-    expect(first).toMatchObject({ startDate: '2026-01-26', endDate: '2026-02-25', revision: 1, status: 'open' });
+    expect(first).toMatchObject({
+      startDate: '2026-01-26',
+      endDate: '2026-02-25',
+      revision: 1,
+      status: 'open',
+    });
     expect(await openPeriod(sql, { tenantId: 'ams', date: '2026-02-25' })).toEqual(first);
     const [row] = await sql`select starts_at, ends_at from periods where id = ${first.periodId}`;
     expect([row?.starts_at.toISOString(), row?.ends_at.toISOString()]).toEqual([
@@ -23,7 +28,8 @@ describe('openPeriod', () => {
     const january = await openPeriod(sql, { tenantId: 'mover', date: '2026-01-31' });
     await sql`update tenants set time_zone = 'America/New_York' where id = 'mover'`;
     const february = await openPeriod(sql, { tenantId: 'mover', date: '2026-02-01' });
-    const rows = await sql`select id, starts_at, ends_at from periods where id in (${january.periodId}, ${february.periodId}) order by start_date`;
+    const rows =
+      await sql`select id, starts_at, ends_at from periods where id in (${january.periodId}, ${february.periodId}) order by start_date`;
     expect(rows.map((r) => [r.starts_at.toISOString(), r.ends_at.toISOString()])).toEqual([
       ['2025-12-31T23:00:00.000Z', '2026-01-31T23:00:00.000Z'],
       // Starts when January ended (Amsterdam midnight), ends at New York midnight of 1 March.
@@ -32,7 +38,9 @@ describe('openPeriod', () => {
   });
 
   it('refuses an unknown tenant and a revision that skips ahead, as bad data', async () => {
-    await expect(openPeriod(sql, { tenantId: 'nobody', date: '2026-01-01' })).rejects.toThrow("unknown tenant 'nobody'");
+    await expect(openPeriod(sql, { tenantId: 'nobody', date: '2026-01-01' })).rejects.toThrow(
+      "unknown tenant 'nobody'",
+    );
     await expect(openPeriod(sql, { tenantId: 'ams', date: '2026-02-01', revision: 3 })).rejects.toThrow(
       'revision 3 of 2026-01-26..2026-02-25 cannot be opened',
     );
