@@ -6,10 +6,19 @@ import type { ApiDependencies, AppEnv } from './context.js';
 import { docsPage } from './docs-page.js';
 import { ProblemError, problem } from './problems.js';
 import { auditRoutes } from './routes/audit.js';
+import { catalogRoutes } from './routes/catalog.js';
 import { changeRoutes } from './routes/changes.js';
+import { customerRoutes } from './routes/customers.js';
+import { exportRoutes } from './routes/exports.js';
 import { healthRoutes } from './routes/health.js';
+import { managementRoutes } from './routes/management.js';
+import { odataRoutes } from './routes/odata.js';
 import { periodRoutes } from './routes/periods.js';
+import { ruleRoutes } from './routes/rules.js';
+import { tenantRoutes } from './routes/tenant.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { userRoutes } from './routes/users.js';
+import { viewRoutes } from './routes/views.js';
 
 /** The HTTP API: small routers per resource, composed here. Tests call `app.request()` directly. */
 export function createApp(deps: ApiDependencies) {
@@ -27,6 +36,15 @@ export function createApp(deps: ApiDependencies) {
   app.route('/v1/changes', changeRoutes());
   app.route('/v1/tokens', tokenRoutes());
   app.route('/v1/audit', auditRoutes());
+  app.route('/v1/tenant', tenantRoutes());
+  app.route('/v1/customers', customerRoutes());
+  app.route('/v1/users', userRoutes());
+  app.route('/v1', catalogRoutes());
+  app.route('/v1/rules', ruleRoutes());
+  app.route('/v1/periods', viewRoutes());
+  app.route('/v1/management', managementRoutes());
+  app.route('/v1', exportRoutes());
+  app.route('/odata', odataRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import type postgres from 'postgres';
 import type { ViewScope } from '../db/views/scope.js';
 import { serviceDetailColumns, serviceDetailQuery } from '../db/views/service-detail.js';
+import { roomIn } from './workbook.js';
 
 /** Service Detail as RFC 4180 CSV, streamed through a cursor; amounts stay exact decimal strings. */
 export async function writeServiceDetailCsv(
@@ -22,9 +23,9 @@ function csvField(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/** Writes and waits for the reader when its buffer is full; a closed stream (client gone) rejects. */
 function write(stream: Writable, chunk: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (stream.write(chunk)) resolve();
-    else stream.once('drain', resolve).once('error', reject);
-  });
+  if (stream.destroyed) return Promise.reject(new Error('the export stream was closed'));
+  stream.write(chunk);
+  return roomIn(stream);
 }

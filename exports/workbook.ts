@@ -10,6 +10,8 @@ export interface WorkbookContext {
   currency: string;
   minorUnits: number;
   periodLabel: string;
+  /** The period's status when it is not approved yet: the workbook says it is a draft. */
+  draftStatus?: string;
 }
 
 type Column = { header: string; key: string; width: number; style?: Partial<ExcelJS.Style> };
@@ -31,6 +33,8 @@ export async function writePeriodWorkbook(
     useSharedStrings: false,
   });
   workbook.creator = 'Monthend';
+  workbook.title = context.periodLabel;
+  if (context.draftStatus) workbook.subject = `Status: draft (${context.draftStatus}), not approved`;
   const money = { numFmt: moneyFormat(context) };
   const date = { numFmt: 'yyyy-mm-dd' };
 
@@ -84,6 +88,9 @@ export async function writePeriodWorkbook(
         })
         .commit();
     }
+    // Wait for the reader between batches, so a slow download holds back the cursor instead of
+    // piling the whole sheet up in the zip's buffers.
+    await roomIn(stream);
   }
   detail.commit();
 
@@ -103,7 +110,32 @@ export async function writePeriodWorkbook(
       totals.addRow({ ...row, amount: Number(row.amount) }).commit();
     totals.commit();
   }
-  await workbook.commit();
+  // The zip only reports 'finish': a reader gone before the end must not leave this pending forever.
+  await Promise.race([workbook.commit(), closedEarly(stream)]);
+}
+
+/** Resolves once `stream` takes more data; rejects if it was closed (the client went away). */
+export function roomIn(stream: Writable): Promise<void> {
+  if (stream.destroyed) return Promise.reject(new Error('the export stream was closed'));
+  if (!stream.writableNeedDrain) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const settle = (error?: Error) => {
+      stream.off('drain', onDrain).off('close', onClose).off('error', settle);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onDrain = () => settle();
+    const onClose = () => settle(new Error('the export stream was closed'));
+    stream.on('drain', onDrain).on('close', onClose).on('error', settle);
+  });
+}
+
+function closedEarly(stream: Writable): Promise<never> {
+  return new Promise((_, reject) => {
+    stream.once('close', () => {
+      if (!stream.writableFinished) reject(new Error('the export stream was closed'));
+    });
+  });
 }
 
 function sheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns: Column[]) {

@@ -337,6 +337,7 @@ CREATE INDEX "change_log_usage_customer" ON "change_log" USING btree ("tenant_id
 CREATE INDEX "elements_span" ON "elements" USING btree ("tenant_id","started_at","ended_at");--> statement-breakpoint
 CREATE INDEX "elements_customer" ON "elements" USING btree ("tenant_id","customer_id");--> statement-breakpoint
 CREATE INDEX "items_period_customer" ON "items" USING btree ("period_id","customer_id");--> statement-breakpoint
+CREATE INDEX "items_period_id" ON "items" USING btree ("period_id","id");--> statement-breakpoint
 CREATE INDEX "items_period_invoice_to" ON "items" USING btree ("period_id","invoice_to_id");--> statement-breakpoint
 CREATE INDEX "period_customers_invoice_to" ON "period_customers" USING btree ("period_id","invoice_to_id");--> statement-breakpoint
 CREATE INDEX "periods_tenant_start" ON "periods" USING btree ("tenant_id","start_date");--> statement-breakpoint

@@ -170,6 +170,8 @@ export const items = pgTable(
     check('items_days', sql`${t.daysActive} between 0 and ${t.periodDays}`),
     check('items_rule_only_unbillable', sql`${t.ruleId} is null or not ${t.billable}`),
     index('items_period_customer').on(t.periodId, t.customerId),
+    // Views, exports and the OData feed page through a period's items in id order.
+    index('items_period_id').on(t.periodId, t.id),
     index('items_period_invoice_to').on(t.periodId, t.invoiceToId),
   ],
 );

@@ -6,8 +6,9 @@ export interface ServiceDetailRow {
   itemId: number;
   customerId: number;
   customerName: string;
-  invoiceToId: number;
-  invoiceToName: string;
+  /** Null for a customer token when the payer is above its subtree: that customer is not its to see. */
+  invoiceToId: number | null;
+  invoiceToName: string | null;
   userName: string | null;
   kind: string;
   service: string;
@@ -63,7 +64,7 @@ export function serviceDetailQuery(sql: postgres.Sql, scope: ViewScope, after = 
   return sql<ServiceDetailRow[]>`
     with ${visibleCustomers(sql, scope)}
     select i.id as "itemId", i.customer_id as "customerId", i.customer_name as "customerName",
-           i.invoice_to_id as "invoiceToId", inv.name as "invoiceToName", i.user_name as "userName",
+           payer.customer_id as "invoiceToId", inv.name as "invoiceToName", i.user_name as "userName",
            i.kind, i.service, i.product, i.sku_code as "skuCode", i.vendor, i.unmapped,
            i.active_from::text as "activeFrom", i.active_to::text as "activeTo", i.days_active as "daysActive",
            i.period_days as "periodDays", i.quantity::text as quantity, i.unit_price::text as "unitPrice",
@@ -72,7 +73,8 @@ export function serviceDetailQuery(sql: postgres.Sql, scope: ViewScope, after = 
            i.adjusts_period_id as "adjustsPeriodId"
     from items i
     join visible v on v.customer_id = i.customer_id
-    join period_customers inv on inv.period_id = i.period_id and inv.customer_id = i.invoice_to_id
+    left join visible payer on payer.customer_id = i.invoice_to_id
+    left join period_customers inv on inv.period_id = i.period_id and inv.customer_id = payer.customer_id
     left join rules r on r.id = i.rule_id and r.tenant_id = i.tenant_id
     where i.period_id = ${scope.periodId} and i.tenant_id = ${scope.tenantId} and i.id > ${after}
     order by i.id

@@ -1,0 +1,202 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { type CustomerRow, customerTree } from '../../db/views/customers.js';
+import { allow, readers } from '../auth.js';
+import type { Principal } from '../context.js';
+import { invalid, notFound } from '../problems.js';
+import { errorResponses, router, security } from '../router.js';
+
+const CustomerSchema = z
+  .object({
+    ref: z.string(),
+    name: z.string(),
+    parent: z
+      .string()
+      .nullable()
+      .openapi({ description: "the parent's ref (null at the top of what you see)" }),
+    relationship: z.enum(['direct', 'via']),
+    resellerBilling: z.enum(['aggregate', 'on_behalf']),
+    tags: z.array(z.string()),
+    createdAt: z.string(),
+    deletedAt: z.string().nullable(),
+    depth: z.number().int().openapi({ description: '0 for a top-level customer of the tenant' }),
+    invoiceTo: z
+      .string()
+      .nullable()
+      .openapi({ description: "who pays for the customer's items (null when outside your subtree)" }),
+  })
+  .openapi('Customer');
+
+const CustomerNodeSchema = CustomerSchema.extend({
+  children: z.array(z.any()).openapi({ description: 'the customers beneath, each a CustomerNode' }),
+}).openapi('CustomerNode');
+
+const RefParam = z.object({
+  ref: z
+    .string()
+    .min(1)
+    .openapi({ param: { name: 'ref', in: 'path' }, description: "the customer's ref" }),
+});
+
+const CustomerPatch = z
+  .object({
+    relationship: z.enum(['direct', 'via']).optional(),
+    resellerBilling: z.enum(['aggregate', 'on_behalf']).optional(),
+    tags: z.array(z.string().trim().min(1, 'a tag must not be empty').max(100)).max(50).optional(),
+  })
+  .strict();
+
+type Customer = z.infer<typeof CustomerSchema>;
+type CustomerNode = Customer & { children: CustomerNode[] };
+
+const tags = ['Customers'];
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const scopeOf = (principal: Principal) => ({
+  tenantId: principal.tenantId,
+  ...(principal.customerId === undefined ? {} : { customerId: principal.customerId }),
+});
+
+/**
+ * The customer tree. Names only change through the change log (`customer.renamed`); what is edited
+ * here is billing configuration, which the next computed period picks up (approved periods keep
+ * the tree they were billed with).
+ */
+export function customerRoutes() {
+  const app = router();
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/',
+      tags,
+      security,
+      summary: 'The customers you may see, in tree order, or nested with ?tree=true',
+      description:
+        'A customer token sees its own customer and everything beneath it. Deleted customers are listed ' +
+        'with their deletedAt so the tree stays whole.',
+      middleware: [allow(...readers)] as const,
+      request: {
+        query: z.object({
+          tree: z
+            .enum(['true', 'false'])
+            .optional()
+            .openapi({ description: 'nest children under their parents' }),
+        }),
+      },
+      responses: {
+        200: json(
+          z.object({ customers: z.array(z.union([CustomerNodeSchema, CustomerSchema])) }),
+          'The customers',
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const rows = await customerTree(c.var.deps.sql, scopeOf(c.var.principal));
+      const customers = c.req.valid('query').tree === 'true' ? nest(rows) : rows.map(present);
+      return c.json({ customers }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/{ref}',
+      tags,
+      security,
+      summary: 'One customer',
+      middleware: [allow(...readers)] as const,
+      request: { params: RefParam },
+      responses: { 200: json(CustomerSchema, 'The customer'), ...errorResponses },
+    }),
+    async (c) => {
+      const { ref } = c.req.valid('param');
+      const [row] = await customerTree(c.var.deps.sql, scopeOf(c.var.principal), ref);
+      if (!row) throw notFound(`no customer '${ref}'`);
+      return c.json(present(row), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'patch',
+      path: '/{ref}',
+      tags,
+      security,
+      summary: "Set a customer's billing relationship, reseller billing or tags (audited)",
+      description:
+        'Configuration only: names come from the change log (customer.renamed). Takes effect for periods ' +
+        'computed afterwards; approved periods keep the tree they were billed with.',
+      middleware: [allow('admin')] as const,
+      request: {
+        params: RefParam,
+        body: { required: true, content: { 'application/json': { schema: CustomerPatch } } },
+      },
+      responses: { 200: json(CustomerSchema, 'The customer as it is now'), ...errorResponses },
+    }),
+    async (c) => {
+      const { ref } = c.req.valid('param');
+      const patch = c.req.valid('json');
+      const { principal, deps } = c.var;
+      await deps.sql.begin(async (tx) => {
+        const [before] = await tx<
+          {
+            id: number;
+            parentId: number | null;
+            relationship: string;
+            resellerBilling: string;
+            tags: string[];
+          }[]
+        >`
+          select id, parent_id as "parentId", relationship, reseller_billing as "resellerBilling", tags
+          from customers where tenant_id = ${principal.tenantId} and ref = ${ref} for update`;
+        if (!before) throw notFound(`no customer '${ref}'`);
+        if (patch.relationship === 'via' && before.parentId === null) {
+          throw invalid('relationship', "a customer without a parent cannot be billed 'via' one");
+        }
+        const after = {
+          relationship: patch.relationship ?? before.relationship,
+          resellerBilling: patch.resellerBilling ?? before.resellerBilling,
+          tags: patch.tags ? [...new Set(patch.tags)] : before.tags,
+        };
+        const changes = Object.fromEntries(
+          (['relationship', 'resellerBilling', 'tags'] as const)
+            .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
+            .map((key) => [key, { from: before[key], to: after[key] }]),
+        );
+        if (Object.keys(changes).length === 0) return;
+        await tx`
+          update customers set relationship = ${after.relationship}::billing_relationship,
+                 reseller_billing = ${after.resellerBilling}::reseller_billing, tags = ${after.tags}::text[]
+          where id = ${before.id} and tenant_id = ${principal.tenantId}`;
+        await tx`
+          insert into audit_log (tenant_id, actor, action, subject, details)
+          values (${principal.tenantId}, ${principal.name}, 'customer.updated', ${`customer:${ref}`},
+                  ${tx.json({ ...changes, requestId: c.get('requestId') })})`;
+      });
+      const [row] = await customerTree(deps.sql, scopeOf(principal), ref);
+      if (!row) throw notFound(`no customer '${ref}'`);
+      return c.json(present(row), 200);
+    },
+  );
+  return app;
+}
+
+function present({ id: _id, parentId: _parentId, ...customer }: CustomerRow): Customer {
+  return customer;
+}
+
+/** Nests the tree-ordered rows: a row whose parent is not visible is a root of the answer. */
+function nest(rows: CustomerRow[]): CustomerNode[] {
+  const nodes = new Map<number, CustomerNode>();
+  const roots: CustomerNode[] = [];
+  for (const row of rows) {
+    const node = { ...present(row), children: [] };
+    nodes.set(row.id, node);
+    const parent = row.parentId === null ? undefined : nodes.get(row.parentId);
+    (parent ? parent.children : roots).push(node);
+  }
+  return roots;
+}

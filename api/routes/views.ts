@@ -1,0 +1,180 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { customerVisible, itemsPage, visibleCustomerRefs } from '../../db/views/items.js';
+import { roundedTotals, scopeTotal } from '../../db/views/rounded-totals.js';
+import { serviceDetailQuery } from '../../db/views/service-detail.js';
+import { serviceSummary } from '../../db/views/service-summary.js';
+import { allow, readers } from '../auth.js';
+import { notFound } from '../problems.js';
+import { errorResponses, router, security } from '../router.js';
+import {
+  decimal,
+  header,
+  ItemSchema,
+  ItemsQuery,
+  item,
+  nextCursor,
+  PeriodHeaderSchema,
+  PeriodParam,
+  paging,
+  periodScope,
+  RevisionQuery,
+  revision,
+  ServiceDetailRowSchema,
+  SummaryRowSchema,
+  TotalsRowSchema,
+} from './view-shapes.js';
+
+const tags = ['Views'];
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+/** Views of one period (its newest revision, or `?revision=n`), for every role, scoped in SQL. */
+export function viewRoutes() {
+  const app = router();
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/{period}/items',
+      tags,
+      security,
+      summary: 'The period’s items, filtered, in pages of at most 5000 by item id',
+      middleware: [allow(...readers)] as const,
+      request: { params: PeriodParam, query: ItemsQuery },
+      responses: {
+        200: json(z.object({ items: z.array(ItemSchema), next: z.number().int().nullable() }), 'A page'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { revision: wanted, after, limit, ...filters } = c.req.valid('query');
+      const { scope } = await periodScope(c, c.req.valid('param').period, wanted);
+      const { sql } = c.var.deps;
+      if (filters.customer !== undefined && !(await customerVisible(sql, scope, filters.customer))) {
+        throw notFound(`no customer '${filters.customer}' in this period`);
+      }
+      const rows = await itemsPage(sql, scope, filters, { after, limit });
+      return c.json(
+        { items: rows.slice(0, limit).map(item), next: nextCursor(rows, limit, (r) => r.id) },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/{period}/service-detail',
+      tags,
+      security,
+      summary: 'Service Detail: every item with its span, quantity, SKU, prices, billable flag and rule',
+      middleware: [allow(...readers)] as const,
+      request: { params: PeriodParam, query: z.object({ revision, ...paging }).strict() },
+      responses: {
+        200: json(
+          z.object({ rows: z.array(ServiceDetailRowSchema), next: z.number().int().nullable() }),
+          'A page',
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { revision: wanted, after, limit } = c.req.valid('query');
+      const { scope } = await periodScope(c, c.req.valid('param').period, wanted);
+      const rows = await serviceDetailQuery(c.var.deps.sql, scope, after, limit + 1);
+      return c.json({ rows: rows.slice(0, limit), next: nextCursor(rows, limit, (r) => r.itemId) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/{period}/service-summary',
+      tags,
+      security,
+      summary: 'Service Summary: per customer and service, count at start, added, removed, at end',
+      middleware: [allow(...readers)] as const,
+      request: { params: PeriodParam, query: RevisionQuery },
+      responses: {
+        200: json(z.object({ period: PeriodHeaderSchema, rows: z.array(SummaryRowSchema) }), 'The summary'),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { period, scope } = await periodScope(
+        c,
+        c.req.valid('param').period,
+        c.req.valid('query').revision,
+      );
+      const { sql } = c.var.deps;
+      const [summary, refs] = await Promise.all([
+        serviceSummary(sql, scope),
+        visibleCustomerRefs(sql, scope),
+      ]);
+      const rows = summary.map(({ customerId, customerName, service, atStart, added, removed, atEnd }) => ({
+        customer: { ref: refs.get(customerId) ?? '', name: customerName },
+        service,
+        atStart,
+        added,
+        removed,
+        atEnd,
+      }));
+      return c.json({ period: header(period), rows }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/{period}/totals',
+      tags,
+      security,
+      summary: 'Customer totals, invoice-to totals or the reseller roll-up, and the scope’s total',
+      middleware: [allow(...readers)] as const,
+      request: {
+        params: PeriodParam,
+        query: z
+          .object({
+            revision,
+            level: z
+              .enum(['customer', 'invoice_to', 'reseller'])
+              .default('customer')
+              .openapi({ param: { name: 'level', in: 'query' } }),
+          })
+          .strict(),
+      },
+      responses: {
+        200: json(
+          z.object({
+            period: PeriodHeaderSchema,
+            level: z.enum(['customer', 'invoice_to', 'reseller']),
+            totals: z.array(TotalsRowSchema),
+            total: decimal.openapi({ description: 'everything the caller’s scope consumed in the period' }),
+          }),
+          'The totals, rounded to the currency’s minor unit',
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { revision: wanted, level } = c.req.valid('query');
+      const { period, scope } = await periodScope(c, c.req.valid('param').period, wanted);
+      const { sql } = c.var.deps;
+      const [rows, total] = await Promise.all([
+        roundedTotals(sql, scope, level, period.minorUnits),
+        scopeTotal(sql, scope, period.minorUnits),
+      ]);
+      const totals = rows.map((row) => ({
+        customer: { ref: row.customerRef, name: row.customerName },
+        parent: row.parentRef,
+        depth: row.depth,
+        itemCount: row.itemCount,
+        amount: row.amount,
+      }));
+      return c.json({ period: header(period), level, totals, total }, 200);
+    },
+  );
+  return app;
+}

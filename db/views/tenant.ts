@@ -1,0 +1,72 @@
+import type postgres from 'postgres';
+import {
+  type ConfigHistory,
+  instantToLocalDate,
+  type PeriodConfig,
+  periodContainingWithHistory,
+} from '../../billing/index.js';
+import { periodConfigHistory } from './periods.js';
+
+type Sql = postgres.Sql | postgres.TransactionSql;
+
+export interface PeriodConfigRow {
+  effectiveFrom: string;
+  mode: PeriodConfig['mode'];
+  day: number | null;
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface TenantSettings {
+  id: string;
+  name: string;
+  currency: string;
+  currencyMinorUnits: number;
+  timeZone: string;
+  periodConfig: { effectiveFrom: string; mode: PeriodConfig['mode']; day: number | null } | null;
+  periodConfigs: PeriodConfigRow[];
+  currentPeriod: { startDate: string; endDate: string; revision: number | null; status: string } | null;
+}
+
+/** The configuration that cuts the period starting on `start`: the latest one effective by then. */
+export function configInForce(history: ConfigHistory, start: string) {
+  return history.findLast((h) => h.effectiveFrom <= start) ?? history[0];
+}
+
+/** The tenant's settings, its period configuration history and the period holding today in its zone. */
+export async function tenantSettings(sql: Sql, tenantId: string, now = new Date()) {
+  const [tenant] = await sql<Omit<TenantSettings, 'periodConfig' | 'periodConfigs' | 'currentPeriod'>[]>`
+    select id, name, currency, currency_minor_units as "currencyMinorUnits", time_zone as "timeZone"
+    from tenants where id = ${tenantId}`;
+  if (!tenant) return undefined;
+  const periodConfigs = await sql<PeriodConfigRow[]>`
+    select effective_from::text as "effectiveFrom", mode, day, created_by as "createdBy",
+           to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "createdAt"
+    from period_configs where tenant_id = ${tenantId} order by effective_from`;
+  const history = await periodConfigHistory(sql, tenantId);
+  if (history.length === 0) return { ...tenant, periodConfig: null, periodConfigs, currentPeriod: null };
+  const today = instantToLocalDate(now, tenant.timeZone);
+  const period = periodContainingWithHistory(history, today);
+  const inForce = configInForce(history, period.start);
+  const [row] = await sql<{ revision: number; status: string }[]>`
+    select revision, status from periods
+    where tenant_id = ${tenantId} and start_date = ${period.start}
+    order by revision desc limit 1`;
+  return {
+    ...tenant,
+    periodConfig: inForce
+      ? {
+          effectiveFrom: inForce.effectiveFrom,
+          mode: inForce.config.mode,
+          day: inForce.config.mode === 'calendar' ? null : inForce.config.day,
+        }
+      : null,
+    periodConfigs,
+    currentPeriod: {
+      startDate: period.start,
+      endDate: period.end,
+      revision: row?.revision ?? null,
+      status: row?.status ?? 'open',
+    },
+  } satisfies TenantSettings;
+}
