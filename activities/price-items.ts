@@ -23,15 +23,21 @@ export async function priceItems(
         where i.period_id = period.id and i.invoice_to_id between ${from} and ${to}
       ),
       held as (
-        -- An element split by rules still counts once; usage entries add up.
-        select invoice_to_id, sku_code, sum(quantity) as units
+        -- The units that place an invoice-to customer on a SKU's tiers: the average held over the
+        -- period for daily SKUs (a 10 -> 12 seat change mid-month is about 11, not 22), each element
+        -- once for full SKUs, and the units used for usage.
+        select invoice_to_id, sku_code, sum(element_units) as units
         from (
-          select distinct on (i.invoice_to_id, i.sku_code, coalesce(i.element_id, -i.change_id))
-                 i.invoice_to_id, i.sku_code, i.quantity
+          select i.invoice_to_id, i.sku_code,
+                 case when i.kind = 'usage' or s.billing_model = 'usage' then sum(i.quantity)
+                      when s.proration = 'daily' then sum(i.quantity * i.days_active) / min(i.period_days)
+                      else max(i.quantity) end as element_units
           from shard_items i
-          where i.billable and i.sku_code is not null and i.adjusts_period_id is null
-          order by i.invoice_to_id, i.sku_code, coalesce(i.element_id, -i.change_id), i.active_from
-        ) once
+          join skus s on s.tenant_id = i.tenant_id and s.code = i.sku_code
+          where i.billable and i.adjusts_period_id is null
+          group by i.invoice_to_id, i.sku_code, coalesce(i.element_id, -i.change_id), i.kind,
+                   s.billing_model, s.proration
+        ) per_element
         group by invoice_to_id, sku_code
       ),
       bands as (
@@ -45,7 +51,7 @@ export async function priceItems(
             when 'flat' then s.unit_price
             when 'volume' then coalesce(
               (select b.unit_price from bands b
-                where b.sku_code = h.sku_code and b.from_quantity <= h.units
+                where b.sku_code = h.sku_code and b.from_quantity <= ceil(h.units)
                 order by b.from_quantity desc limit 1),
               s.unit_price)
             else round((
