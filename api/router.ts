@@ -61,3 +61,12 @@ export const LocalDateSchema = z
     'not a calendar date',
   )
   .openapi({ example: '2026-01-31' });
+
+/** A numeric id in the path (`/{id}`): a positive integer, else a 400 naming `id`. */
+export const IdParam = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});

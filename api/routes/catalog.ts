@@ -5,7 +5,7 @@ import { skuList, skuMappingList, vendorDiscountLists } from '../../db/views/cat
 import { allow, readers, staff } from '../auth.js';
 import type { AppEnv } from '../context.js';
 import { invalid, notFound, ProblemError } from '../problems.js';
-import { errorResponses, router, security } from '../router.js';
+import { errorResponses, IdParam, router, security } from '../router.js';
 
 const Price = z
   .string()
@@ -299,13 +299,7 @@ export function catalogRoutes() {
       description: lockNote,
       middleware: [allow('admin')] as const,
       request: {
-        params: z.object({
-          id: z.coerce
-            .number()
-            .int()
-            .positive()
-            .openapi({ param: { name: 'id', in: 'path' } }),
-        }),
+        params: IdParam,
       },
       responses: { 204: { description: 'Removed' }, ...errorResponses },
     }),

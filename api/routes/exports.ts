@@ -10,7 +10,7 @@ import { writePeriodWorkbook } from '../../exports/workbook.js';
 import { allow, readers, staff } from '../auth.js';
 import type { AppEnv } from '../context.js';
 import { notFound, ProblemError } from '../problems.js';
-import { errorResponses, router, security } from '../router.js';
+import { errorResponses, IdParam, router, security } from '../router.js';
 import { PeriodParam, periodScope, RevisionQuery } from './view-shapes.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -114,13 +114,7 @@ export function exportRoutes() {
       summary: 'Download a stored export, after checking its SHA-256 against the one recorded',
       middleware: [allow(...staff)] as const,
       request: {
-        params: z.object({
-          id: z.coerce
-            .number()
-            .int()
-            .positive()
-            .openapi({ param: { name: 'id', in: 'path' } }),
-        }),
+        params: IdParam,
       },
       responses: {
         200: file([XLSX, CSV], 'The stored file, byte for byte'),

@@ -5,7 +5,7 @@ import { periodsUnderWay, type RuleRow, ruleList } from '../../db/views/rules.js
 import { allow, staff } from '../auth.js';
 import type { AppEnv } from '../context.js';
 import { invalid, notFound } from '../problems.js';
-import { errorResponses, LocalDateSchema, router, security } from '../router.js';
+import { errorResponses, IdParam, LocalDateSchema, router, security } from '../router.js';
 
 const kinds = ['plan', 'instance', 'application', 'domain', 'usage'] as const;
 const Text = z.string().trim().min(1).max(200);
@@ -97,13 +97,6 @@ const WriteResult = z
   })
   .openapi('RuleWrite');
 
-const IdParam = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: 'id', in: 'path' } }),
-});
 const ReprocessQuery = z.object({
   reprocess: z.enum(['true', 'false']).optional().openapi({
     description:

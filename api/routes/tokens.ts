@@ -3,7 +3,7 @@ import type postgres from 'postgres';
 import { allow, hashSecret, newTokenSecret } from '../auth.js';
 import type { Role } from '../context.js';
 import { invalid, notFound } from '../problems.js';
-import { errorResponses, router, security } from '../router.js';
+import { errorResponses, IdParam, router, security } from '../router.js';
 
 const TokenSchema = z
   .object({
@@ -131,13 +131,7 @@ export function tokenRoutes() {
       security,
       summary: 'Revoke a token: it fails from the next request on',
       request: {
-        params: z.object({
-          id: z.coerce
-            .number()
-            .int()
-            .positive()
-            .openapi({ param: { name: 'id', in: 'path' } }),
-        }),
+        params: IdParam,
       },
       responses: { 204: { description: 'Revoked' }, ...errorResponses },
     }),

@@ -7,7 +7,11 @@ describe('GET /openapi.json', () => {
     const app = createApp({} as never);
     const response = await app.request('/openapi.json');
     expect(response.status).toBe(200);
-    const document = await response.json();
+    const document = (await response.json()) as {
+      openapi: string;
+      info: unknown;
+      components: { securitySchemes: Record<string, unknown> };
+    };
     expect(document.openapi).toBe('3.1.0');
     const result = await new Validator().validate(document);
     expect(result.errors ?? []).toEqual([]);
