@@ -25,13 +25,14 @@ export async function priceItems(
       held as (
         -- The units that place an invoice-to customer on a SKU's tiers: the average held over the
         -- period for daily SKUs (a 10 -> 12 seat change mid-month is about 11, not 22), each element
-        -- once for full SKUs, and the units used for usage.
-        select invoice_to_id, sku_code, sum(element_units) as units
+        -- once for full SKUs, and the units used for usage. Unit-days are summed and divided once,
+        -- so 2 seats split 23 + 5 days of 28 are exactly 2, never 2.0000000001.
+        select invoice_to_id, sku_code, sum(unit_days) / min(period_days) as units
         from (
-          select i.invoice_to_id, i.sku_code,
-                 case when i.kind = 'usage' or s.billing_model = 'usage' then sum(i.quantity)
-                      when s.proration = 'daily' then sum(i.quantity * i.days_active) / min(i.period_days)
-                      else max(i.quantity) end as element_units
+          select i.invoice_to_id, i.sku_code, min(i.period_days) as period_days,
+                 case when i.kind = 'usage' or s.billing_model = 'usage' then sum(i.quantity) * min(i.period_days)
+                      when s.proration = 'daily' then sum(i.quantity * i.days_active)
+                      else max(i.quantity) * min(i.period_days) end as unit_days
           from shard_items i
           join skus s on s.tenant_id = i.tenant_id and s.code = i.sku_code
           where i.billable and i.adjusts_period_id is null
