@@ -25,7 +25,8 @@ export async function applyRules(
         join shard_customers sc on sc.customer_id = i.customer_id
         join rules r on r.tenant_id = i.tenant_id
         cross join period
-        where i.period_id = period.id
+        -- Credits keep the outcome of what they reverse (generate-adjustments).
+        where i.period_id = period.id and i.quantity >= 0
           and (r.customer_id is null or r.customer_id = i.customer_id)
           and (r.customer_pattern is null or sc.name ilike ${likeFromGlob(tx, 'r.customer_pattern')})
           and (r.customer_tag is null or r.customer_tag = any(sc.tags))

@@ -4,8 +4,10 @@ import { approvedBeforeCte, periodCte, shardCustomersCte, skuJoin, userNamesCte 
 
 /**
  * Late entries (billing.md: an entry whose occurred_at falls in an approved period) become
- * adjustment items of this period pointing back at the approved period A they belong to. For each
- * element a late change touched: what A should have billed now (its span in A) minus what A and
+ * adjustment items of this period pointing back at the approved period A they belong to. An entry
+ * is late for A when A's last computation had not seen it, whenever its date: an entry dated in an
+ * earlier, still open period can change what A owes too. For each element such a change started or
+ * ended: what A should have billed now (its span in A) minus what A and
  * earlier adjustments did bill, as date multiranges: days missing are charged, days billed in
  * excess are credited (negative quantity). `full` SKUs charge or credit whole, only when the
  * element's presence in A flips; presence, not days, since a same-day add and remove is present
@@ -21,11 +23,10 @@ export async function generateAdjustments(tx: postgres.TransactionSql, periodId:
       select e.*, sc.invoice_to_id, sc.name as customer_name
       from elements e
       join shard_customers sc on sc.customer_id = e.customer_id
-      join change_log started on started.id = e.start_change_id
-      left join change_log ended on ended.id = e.end_change_id
       cross join period
       where e.tenant_id = period.tenant_id
-        and (started.late_period_id is not null or ended.late_period_id is not null)
+        and (e.start_change_id > (select min(seen_through) from approved)
+             or e.end_change_id > (select min(seen_through) from approved))
     ),
     billed as (
       select i.element_id, coalesce(i.adjusts_period_id, i.period_id) as approved_id,
@@ -63,10 +64,12 @@ export async function generateAdjustments(tx: postgres.TransactionSql, periodId:
       cross join approved a
       cross join period
       left join billed b on b.element_id = le.id and b.approved_id = a.id
-      where (le.started_at < a.ends_at and (le.ended_at is null or le.ended_at > a.starts_at)) or b.days is not null
+      -- Started or ended after A's last computation looked: A's items may not know of it.
+      where (le.start_change_id > a.seen_through or le.end_change_id > a.seen_through)
+        and ((le.started_at < a.ends_at and (le.ended_at is null or le.ended_at > a.starts_at)) or b.days is not null)
     ),
     pieces as (
-      select c.*, sku.code as sku_code, sku.vendor, piece.active_from, piece.active_to, piece.sign
+      select c.*, sku.code as sku_code, sku.vendor, sku.proration, piece.active_from, piece.active_to, piece.sign
       from compared c
       cross join period
       ${skuJoin(tx, 'c')}
@@ -82,14 +85,31 @@ export async function generateAdjustments(tx: postgres.TransactionSql, periodId:
         union all
         select c.billed_from, c.billed_to, -1 where sku.proration = 'full' and not c.present and c.billed_present
       ) piece
+    ),
+    parts as (
+      -- Charges are billed under today's rules (apply-rules sees them). A credit reverses what A
+      -- billed, so it is cut along A's charged parts and keeps their billable flag and rule: a rule
+      -- created since cannot turn a refund of money paid into a non-billable 0.
+      select p.*, p.active_from as part_from, p.active_to as part_to, true as billable, null::bigint as rule_id
+      from pieces p where p.sign = 1
+      union all
+      select p.*, greatest(p.active_from, b.active_from), least(p.active_to, b.active_to), b.billable, b.rule_id
+      from pieces p
+      join items b on b.element_id = p.id and coalesce(b.adjusts_period_id, b.period_id) = p.approved_id
+        and b.quantity > 0
+      join periods holder on holder.id = b.period_id
+        and holder.status in ('approved', 'exported') and holder.superseded_at is null
+      where p.sign = -1
+        and (p.proration = 'full' or (b.active_from < p.active_to and b.active_to > p.active_from))
     )
     insert into items (tenant_id, period_id, customer_id, invoice_to_id, user_id, element_id, kind, service,
       product, customer_name, user_name, sku_code, vendor, unmapped, active_from, active_to, days_active,
-      period_days, quantity, adjusts_period_id)
+      period_days, quantity, adjusts_period_id, billable, rule_id)
     select period.tenant_id, period.id, p.customer_id, p.invoice_to_id, p.user_id, p.id, p.kind, p.service,
-           p.product, p.customer_name, coalesce(un.name, u.name), p.sku_code, p.vendor, p.sku_code is null, p.active_from,
-           p.active_to, p.active_to - p.active_from, p.approved_days, p.sign * p.quantity, p.approved_id
-    from pieces p
+           p.product, p.customer_name, coalesce(un.name, u.name), p.sku_code, p.vendor, p.sku_code is null, p.part_from,
+           p.part_to, p.part_to - p.part_from, p.approved_days, p.sign * p.quantity, p.approved_id, p.billable,
+           p.rule_id
+    from parts p
     cross join period
     left join users u on u.id = p.user_id
     left join user_names un on un.user_id = p.user_id`;
@@ -113,7 +133,7 @@ export async function generateAdjustments(tx: postgres.TransactionSql, periodId:
       join shard_customers sc on sc.customer_id = cu.id
       left join users u on u.tenant_id = c.tenant_id and u.ref = c.user_ref
       left join user_names un on un.user_id = u.id
-      where c.tenant_id = period.tenant_id and c.kind = 'usage.recorded' and c.late_period_id is not null
+      where c.tenant_id = period.tenant_id and c.kind = 'usage.recorded' and c.id > a.seen_through
         and not exists (
           select 1 from items i join periods holder on holder.id = i.period_id
           where i.change_id = c.id and holder.status in ('approved', 'exported') and holder.superseded_at is null)

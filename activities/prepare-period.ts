@@ -12,6 +12,14 @@ export async function preparePeriod(
 ): Promise<{ customers: number; shards: Shard[] }> {
   return sql.begin(async (tx) => {
     const period = await loadUnlockedPeriod(tx, input.periodId);
+    // Under the tenant's ingestion lock no batch is half-committed, so every entry up to the newest
+    // id is visible to the stages that follow; later ones are re-examined once this period is approved.
+    // The lock comes in its own statement: a statement's snapshot is taken before it runs.
+    await tx`select pg_advisory_xact_lock(hashtext(${`ingest:${period.tenantId}`}))`;
+    await tx`
+      update periods p set seen_through_change_id = (
+        select coalesce(max(c.id), 0) from change_log c where c.tenant_id = p.tenant_id)
+      where p.id = ${period.periodId}`;
     await tx`delete from period_customers where period_id = ${period.periodId}`;
     const inserted = await tx`
       with recursive period as (

@@ -22,7 +22,7 @@ export async function priceItems(
         select i.* from items i, period
         where i.period_id = period.id and i.invoice_to_id between ${from} and ${to}
       ),
-      held as (
+      held_here as (
         -- The units that place an invoice-to customer on a SKU's tiers: the average held over the
         -- period for daily SKUs (a 10 -> 12 seat change mid-month is about 11, not 22), each element
         -- once for full SKUs, and the units used for usage. Unit-days are summed and divided once,
@@ -40,6 +40,17 @@ export async function priceItems(
                    s.billing_model, s.proration
         ) per_element
         group by invoice_to_id, sku_code
+      ),
+      held as (
+        select * from held_here
+        union all
+        -- Adjustments of a SKU this period does not otherwise bill the customer, priced as their own
+        -- units would be (the adjusted period's own price comes first, in \`prior\` below).
+        select i.invoice_to_id, i.sku_code, max(abs(i.quantity))
+        from shard_items i
+        where i.adjusts_period_id is not null and i.sku_code is not null
+          and not exists (select 1 from held_here h where h.invoice_to_id = i.invoice_to_id and h.sku_code = i.sku_code)
+        group by i.invoice_to_id, i.sku_code
       ),
       bands as (
         select t.sku_code, t.from_quantity, t.unit_price,
@@ -64,7 +75,8 @@ export async function priceItems(
                 from bands b where b.sku_code = h.sku_code), 0)
             ) / nullif(h.units, 0), 10)
           end as unit_price
-        from held h
+        -- Holding 0 units (0-day items only), a unit is priced as the first unit would be.
+        from (select invoice_to_id, sku_code, case when units = 0 then 1 else units end as units from held) h
         join skus s on s.code = h.sku_code, period
         where s.tenant_id = period.tenant_id
       ),
@@ -80,17 +92,27 @@ export async function priceItems(
         where d.tenant_id = period.tenant_id
         order by taken.invoice_to_id, taken.vendor, d.min_services desc
       ),
+      prior as (
+        -- An adjustment corrects the adjusted period's bill, so it takes that period's price and
+        -- discount for the invoice-to customer and SKU: a credit returns what was paid.
+        select distinct on (i.id) i.id, a.unit_price, a.discount_percent, a.billable
+        from shard_items i
+        join items a on a.period_id = i.adjusts_period_id and a.invoice_to_id = i.invoice_to_id
+          and a.sku_code = i.sku_code and a.adjusts_period_id is null
+        where i.adjusts_period_id is not null
+        order by i.id, a.billable desc, a.id
+      ),
       charged as (
         select i.id, s.code is not null and i.billable as charged,
-               coalesce(e.unit_price, s.unit_price, 0) as unit_price,
-               coalesce(d.percent, 0) as discount_percent,
+               coalesce(pr.unit_price, e.unit_price, s.unit_price, 0) as unit_price,
+               case when pr.billable then pr.discount_percent else coalesce(d.percent, 0) end as discount_percent,
                -- The part charged is share / share_of: days active / period days for daily SKUs.
                case
                  when i.kind = 'usage' or s.billing_model = 'usage' then 1
                  when s.proration = 'daily' then i.days_active
                  -- full: any presence charges the whole period, once per element even if rules split it
-                 when row_number() over (
-                   partition by i.element_id, i.adjusts_period_id, i.billable order by i.active_from) = 1 then 1
+                 when row_number() over (partition by i.element_id, i.adjusts_period_id, i.billable, sign(i.quantity)
+                   order by i.active_from) = 1 then 1
                  else 0
                end as share,
                case when i.kind <> 'usage' and s.billing_model <> 'usage' and s.proration = 'daily'
@@ -99,6 +121,7 @@ export async function priceItems(
         left join skus s on s.code = i.sku_code and s.tenant_id = i.tenant_id
         left join effective e on e.invoice_to_id = i.invoice_to_id and e.sku_code = i.sku_code
         left join discounts d on d.invoice_to_id = i.invoice_to_id and d.vendor = i.vendor
+        left join prior pr on pr.id = i.id
       )
       update items i
       set unit_price = round(c.unit_price, 6),

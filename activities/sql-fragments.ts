@@ -20,7 +20,8 @@ export function periodCte(sql: Sql, periodId: number) {
  */
 export function approvedBeforeCte(sql: Sql) {
   return sql`approved as (
-    select a.id, a.start_date, a.end_date, a.starts_at, a.ends_at, a.end_date - a.start_date + 1 as period_days
+    select a.id, a.start_date, a.end_date, a.starts_at, a.ends_at, a.end_date - a.start_date + 1 as period_days,
+           coalesce(a.seen_through_change_id, 0) as seen_through
     from periods a, period
     where a.tenant_id = period.tenant_id and a.status in ('approved', 'exported') and a.superseded_at is null
       and a.start_date < period.start_date

@@ -54,6 +54,10 @@ export const periods = pgTable(
     supersededAt: timestamp('superseded_at', { withTimezone: true }),
     reopenedBy: text('reopened_by'),
     reopenReason: text('reopen_reason'),
+    // The newest change-log entry this revision's last computation was sure to see. Anything newer
+    // may be missing from its items, so once approved it is checked again by the next open period's
+    // adjustments, whichever period the entry's date falls in and whenever it was approved.
+    seenThroughChangeId: bigint('seen_through_change_id', { mode: 'number' }),
   },
   (t) => [
     unique('periods_revision').on(t.tenantId, t.startDate, t.revision),

@@ -3,7 +3,7 @@ import { openPeriod } from '../../activities/open-period.js';
 import { apiForTests } from '../support/api.js';
 import { seedSeats, uniqueTenantId, waitForStage } from '../support/closes.js';
 import { freshDatabase } from '../support/database.js';
-import { approvePeriod, createSku, createTenant } from '../support/fixtures.js';
+import { approvePeriod, createSku, createTenant, generatePeriod } from '../support/fixtures.js';
 import { temporalForTests } from '../support/temporal.js';
 
 const database = await freshDatabase();
@@ -183,8 +183,8 @@ describe('rules without reprocessing', () => {
 
 describe('rules with ?reprocess=true', () => {
   it('reprocesses the period awaiting approval and reports the runs that refuse', async () => {
-    // December 2025 is approved (never touched again); March 2026 is open without a run.
-    const december = await openPeriod(sql, { tenantId, date: '2025-12-15' });
+    // December 2025 is computed and approved (never touched again); March 2026 is open without a run.
+    const december = await generatePeriod(sql, tenantId, '2025-12-15');
     await approvePeriod(sql, december.periodId);
     await openPeriod(sql, { tenantId, date: '2026-03-15' });
 

@@ -27,7 +27,7 @@ const database = await freshDatabase();
 const { sql } = database;
 
 const SEED = Number(process.env.PROPERTY_SEED ?? 20260430);
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 25);
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 60);
 
 let tenants = 0;
 

@@ -90,7 +90,17 @@ export async function checkPeriod(
     const pc = pcById.get(i.customer_id);
     return pc ? matchingRules(loaded.rules, i, pc) : [];
   };
-  const pricing = pricingOf(scenario, items);
+  const pricing = pricingOf(scenario, items, loaded.items);
+  // A credit reverses what an approved period billed: its rule is that of the part it reverses.
+  const reversedRule = (i: ItemRow, day: string): number | null | undefined =>
+    loaded.items.find(
+      (o) =>
+        o.element_id === i.element_id &&
+        dec(o.quantity).gt(0) &&
+        (o.adjusts_period_id ?? o.period_id) === i.adjusts_period_id &&
+        ['approved', 'exported'].includes(periodById.get(o.period_id)?.status ?? '') &&
+        (o.days_active === 0 ? o.active_from === day : dates(o.active_from, o.active_to).includes(day)),
+    )?.rule_id;
   for (const i of items) {
     const pc = pcById.get(i.customer_id);
     if (!pc) {
@@ -139,9 +149,10 @@ export async function checkPeriod(
     // Rules: every day of the item (its date, for a 0-day item) has the item's rule as its lowest matching rule.
     const matching = rulesFor(i);
     const days = i.days_active === 0 ? [i.active_from] : dates(i.active_from, i.active_to);
-    const wrongDay = days.find((d) => winner(matching, d) !== i.rule_id);
+    const expectedRule = (d: string) => (dec(i.quantity).lt(0) ? reversedRule(i, d) : winner(matching, d));
+    const wrongDay = days.find((d) => expectedRule(d) !== i.rule_id);
     if (wrongDay !== undefined) {
-      problems.add(`${label}: ${showItem(i)} on ${wrongDay} should have rule ${winner(matching, wrongDay)}`);
+      problems.add(`${label}: ${showItem(i)} on ${wrongDay} should have rule ${expectedRule(wrongDay)}`);
     }
     checkPrice(problems, label, i, sku, pricing);
   }
@@ -289,11 +300,12 @@ export async function checkPeriod(
       `${label}: items of change ${id} (${changeById.get(id)?.kind}) that is no usage entry: ${rest.map(showItem).join('; ')}`,
     );
   }
-  // Adjustment items of elements only for elements a late entry touched.
+  // Adjustment items only for elements started or ended by an entry the adjusted period never saw.
   for (const i of items) {
     if (i.adjusts_period_id === null || i.element_id === null) continue;
     const element = loaded.elements.find((e) => e.id === i.element_id);
-    if (!element || !(element.lateStart || element.lateEnd))
+    const seen = periodById.get(i.adjusts_period_id)?.seenThrough ?? 0;
+    if (!element || !(element.startChangeId > seen || (element.endChangeId ?? 0) > seen))
       problems.add(`${label}: ${showItem(i)} adjusts an element no late entry touched`);
   }
 

@@ -16,17 +16,24 @@ interface Pricing {
   discount: Map<string, string>;
   /** Billable parts of an element after its first (per adjusted period): a full SKU charges it once. */
   laterParts: Set<number>;
+  /**
+   * Per adjustment item: the unit price, and the discount if charged, that the adjusted period gave
+   * the invoice-to customer for the SKU (its billable items first); absent when it billed none.
+   */
+  prior: Map<number, { price: string; percent: string | null }>;
 }
 
 /**
  * The prices billing.md asks for, from the pure rules: per invoice-to customer and SKU, the units
  * held place it on the tiers (a daily element counts quantity x billable days / period days, a full
  * one its quantity, usage the units used; adjustments do not count); per vendor, the distinct SKUs
- * of its billable items reach a discount bracket.
+ * of its billable items reach a discount bracket. An adjustment takes the price and discount the
+ * adjusted period gave the customer for the SKU (docs/billing-choices.md).
  */
-export function pricingOf(scenario: Scenario, items: ItemRow[]): Pricing {
+export function pricingOf(scenario: Scenario, items: ItemRow[], allItems: ItemRow[]): Pricing {
   // Per key: units of full and usage items, and quantity x days of daily items, divided once at the
   // end so that whole units stay whole (46/28 + 10/28 is exactly 2).
+  const ownUnits = new Map<string, BillingDecimal>();
   const units = new Map<
     string,
     { whole: BillingDecimal; quantityDays: BillingDecimal; periodDays: number }
@@ -52,6 +59,37 @@ export function pricingOf(scenario: Scenario, items: ItemRow[]): Pricing {
     const total = held.whole.plus(held.quantityDays.dividedBy(held.periodDays));
     effective.set(key, effectiveUnitPrice(sku.scheme, sku.price, sku.tiers, total.toFixed()));
   }
+  // Adjustments of a SKU the period does not otherwise bill the customer: priced as their own
+  // largest quantity would be.
+  for (const i of items) {
+    if (i.adjusts_period_id === null || i.sku_code === null) continue;
+    const key = `${i.invoice_to_id}|${i.sku_code}`;
+    if (units.has(key)) continue;
+    const sku = scenario.skus.find((k) => k.code === i.sku_code) as SkuSpec;
+    const own = dec(i.quantity).abs();
+    const before = ownUnits.get(key);
+    if (before === undefined || own.gt(before)) ownUnits.set(key, own);
+    effective.set(
+      key,
+      effectiveUnitPrice(sku.scheme, sku.price, sku.tiers, (ownUnits.get(key) ?? own).toFixed()),
+    );
+  }
+  const prior = new Map<number, { price: string; percent: string | null }>();
+  for (const i of items) {
+    if (i.adjusts_period_id === null || i.sku_code === null) continue;
+    const candidates = allItems
+      .filter(
+        (a) =>
+          a.period_id === i.adjusts_period_id &&
+          a.adjusts_period_id === null &&
+          a.invoice_to_id === i.invoice_to_id &&
+          a.sku_code === i.sku_code,
+      )
+      .sort((a, b) => Number(b.billable) - Number(a.billable) || a.id - b.id);
+    const first = candidates[0];
+    if (first)
+      prior.set(i.id, { price: first.unit_price, percent: first.billable ? first.discount_percent : null });
+  }
   const services = new Map<string, Set<string>>();
   for (const i of items) {
     if (!i.billable || i.sku_code === null || i.vendor === null) continue;
@@ -76,7 +114,7 @@ export function pricingOf(scenario: Scenario, items: ItemRow[]): Pricing {
       )
       .map((i) => i.id),
   );
-  return { effective, discount, laterParts };
+  return { effective, discount, laterParts, prior };
 }
 
 /** amount = round(effective price x quantity x share x (1 - discount)), share per proration. */
@@ -93,10 +131,12 @@ export function checkPrice(
     }
     return;
   }
+  const prior = pricing.prior.get(i.id);
   const price =
+    prior?.price ??
     pricing.effective.get(`${i.invoice_to_id}|${sku.code}`) ??
     effectiveUnitPrice(sku.scheme, sku.price, sku.tiers, '0');
-  const percent = pricing.discount.get(`${i.invoice_to_id}|${sku.vendor}`) ?? '0';
+  const percent = prior?.percent ?? pricing.discount.get(`${i.invoice_to_id}|${sku.vendor}`) ?? '0';
   // share / shareOf, divided last: 0.14 x 1/28 is exactly 0.005, which rounds up.
   let share = dec(1);
   let shareOf = 1;

@@ -9,6 +9,8 @@ export interface PeriodRow {
   startsAt: number;
   endsAt: number;
   status: string;
+  /** The newest change-log entry the period's last computation saw (periods.seen_through_change_id). */
+  seenThrough: number;
 }
 
 export interface ItemRow {
@@ -54,8 +56,8 @@ export interface ElementRow {
   endedAt: number | null;
   startKey: string;
   endKey: string | null;
-  lateStart: boolean;
-  lateEnd: boolean;
+  startChangeId: number;
+  endChangeId: number | null;
 }
 
 export interface RuleRow {
@@ -102,7 +104,8 @@ const ms = (column: string) => `(extract(epoch from ${column}) * 1000)::float8`;
 export async function loadPeriods(sql: postgres.Sql, tenantId: string): Promise<PeriodRow[]> {
   return sql.unsafe<PeriodRow[]>(
     `select id, start_date::text as start, end_date::text as end, ${ms('starts_at')} as "startsAt",
-       ${ms('ends_at')} as "endsAt", status::text as status
+       ${ms('ends_at')} as "endsAt", status::text as status,
+       coalesce(seen_through_change_id, 0)::float8 as "seenThrough"
      from periods where tenant_id = $1 and superseded_at is null order by start_date`,
     [tenantId],
   );
@@ -127,7 +130,7 @@ export async function loadElements(sql: postgres.Sql, tenantId: string): Promise
     `select e.id, e.kind::text as kind, c.ref as customer, u.ref as "user", e.ref, e.service, e.product,
        e.quantity::text as quantity, ${ms('e.started_at')} as "startedAt", ${ms('e.ended_at')} as "endedAt",
        s.idempotency_key as "startKey", x.idempotency_key as "endKey",
-       s.late_period_id is not null as "lateStart", coalesce(x.late_period_id is not null, false) as "lateEnd"
+       e.start_change_id::float8 as "startChangeId", e.end_change_id::float8 as "endChangeId"
      from elements e
      join customers c on c.id = e.customer_id
      left join users u on u.id = e.user_id
