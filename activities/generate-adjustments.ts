@@ -1,6 +1,6 @@
 import type postgres from 'postgres';
 import type { Shard } from './period-context.js';
-import { approvedBeforeCte, periodCte, shardCustomersCte, skuJoin, userNamesCte } from './sql-fragments.js';
+import { approvedBeforeCte, periodCte, shardCustomersCte, skuJoin, userNameAtEnd } from './sql-fragments.js';
 
 /**
  * Late entries (billing.md: an entry whose occurred_at falls in an approved period) become
@@ -17,7 +17,6 @@ export async function generateAdjustments(tx: postgres.TransactionSql, periodId:
   const elementAdjustments = await tx`
     with ${periodCte(tx, periodId)},
     ${shardCustomersCte(tx, shard)},
-    ${userNamesCte(tx)},
     ${approvedBeforeCte(tx)},
     late_elements as (
       select e.*, sc.invoice_to_id, sc.name as customer_name
@@ -25,9 +24,12 @@ export async function generateAdjustments(tx: postgres.TransactionSql, periodId:
       join shard_customers sc on sc.customer_id = e.customer_id
       cross join period
       where e.tenant_id = period.tenant_id
-        and (e.start_change_id > (select min(seen_through) from approved)
-             or e.end_change_id > (select min(seen_through) from approved))
+        and exists (
+          select 1 from approved a
+          where (e.start_change_id > a.seen_through and e.started_at < a.ends_at)
+             or (e.end_change_id > a.seen_through and e.ended_at < a.ends_at))
     ),
+    late_customers as (select distinct customer_id from late_elements),
     billed as (
       select i.element_id, coalesce(i.adjusts_period_id, i.period_id) as approved_id,
              coalesce(range_agg(daterange(i.active_from, i.active_to)) filter (where i.quantity > 0), '{}')
@@ -38,10 +40,13 @@ export async function generateAdjustments(tx: postgres.TransactionSql, periodId:
              bool_or(i.quantity > 0) and not bool_or(i.quantity < 0) as present,
              min(i.active_from) filter (where i.quantity > 0) as billed_from,
              max(i.active_to) filter (where i.quantity > 0) as billed_to
-      from items i
-      join periods holder on holder.id = i.period_id
-        and holder.status in ('approved', 'exported') and holder.superseded_at is null
-      where i.element_id in (select id from late_elements)
+      -- Through (period, customer): items carry no index on element_id.
+      from periods holder
+      cross join late_customers lc
+      join items i on i.period_id = holder.id and i.customer_id = lc.customer_id
+      cross join period
+      where holder.tenant_id = period.tenant_id and holder.status in ('approved', 'exported')
+        and holder.superseded_at is null and i.element_id in (select id from late_elements)
       group by 1, 2
     ),
     compared as (
@@ -64,8 +69,9 @@ export async function generateAdjustments(tx: postgres.TransactionSql, periodId:
       cross join approved a
       cross join period
       left join billed b on b.element_id = le.id and b.approved_id = a.id
-      -- Started or ended after A's last computation looked: A's items may not know of it.
-      where (le.start_change_id > a.seen_through or le.end_change_id > a.seen_through)
+      -- Started or ended within A's time after A's last computation looked: A's items may not know of it.
+      where ((le.start_change_id > a.seen_through and le.started_at < a.ends_at)
+             or (le.end_change_id > a.seen_through and le.ended_at < a.ends_at))
         and ((le.started_at < a.ends_at and (le.ended_at is null or le.ended_at > a.starts_at)) or b.days is not null)
     ),
     pieces as (
@@ -95,14 +101,14 @@ export async function generateAdjustments(tx: postgres.TransactionSql, periodId:
       union all
       select p.*, greatest(p.active_from, b.active_from), least(p.active_to, b.active_to), b.billable, b.rule_id
       from pieces p
-      join items b on b.element_id = p.id and coalesce(b.adjusts_period_id, b.period_id) = p.approved_id
-        and b.quantity > 0
-      join periods holder on holder.id = b.period_id
+      join periods holder on holder.tenant_id = p.tenant_id
         and holder.status in ('approved', 'exported') and holder.superseded_at is null
+      join items b on b.period_id = holder.id and b.customer_id = p.customer_id and b.element_id = p.id
+        and coalesce(b.adjusts_period_id, b.period_id) = p.approved_id and b.quantity > 0
       where p.sign = -1
         and (p.proration = 'full' or (b.active_from < p.active_to and b.active_to > p.active_from))
     )
-    insert into items (tenant_id, period_id, customer_id, invoice_to_id, user_id, element_id, kind, service,
+    insert into staged_items (tenant_id, period_id, customer_id, invoice_to_id, user_id, element_id, kind, service,
       product, customer_name, user_name, sku_code, vendor, unmapped, active_from, active_to, days_active,
       period_days, quantity, adjusts_period_id, billable, rule_id)
     select period.tenant_id, period.id, p.customer_id, p.invoice_to_id, p.user_id, p.id, p.kind, p.service,
@@ -112,12 +118,11 @@ export async function generateAdjustments(tx: postgres.TransactionSql, periodId:
     from parts p
     cross join period
     left join users u on u.id = p.user_id
-    left join user_names un on un.user_id = p.user_id`;
+    ${userNameAtEnd(tx, 'p.user_id')}`;
 
   const usageAdjustments = await tx`
     with ${periodCte(tx, periodId)},
     ${shardCustomersCte(tx, shard)},
-    ${userNamesCte(tx)},
     ${approvedBeforeCte(tx)},
     late_usage as (
       select c.id as change_id, cu.id as customer_id, sc.invoice_to_id, sc.name as customer_name,
@@ -132,13 +137,15 @@ export async function generateAdjustments(tx: postgres.TransactionSql, periodId:
       join customers cu on cu.tenant_id = c.tenant_id and cu.ref = c.customer_ref
       join shard_customers sc on sc.customer_id = cu.id
       left join users u on u.tenant_id = c.tenant_id and u.ref = c.user_ref
-      left join user_names un on un.user_id = u.id
+      ${userNameAtEnd(tx, 'u.id')}
       where c.tenant_id = period.tenant_id and c.kind = 'usage.recorded' and c.id > a.seen_through
         and not exists (
-          select 1 from items i join periods holder on holder.id = i.period_id
-          where i.change_id = c.id and holder.status in ('approved', 'exported') and holder.superseded_at is null)
+          select 1 from periods holder
+          join items i on i.period_id = holder.id and i.customer_id = cu.id and i.change_id = c.id
+          where holder.tenant_id = c.tenant_id and holder.status in ('approved', 'exported')
+            and holder.superseded_at is null)
     )
-    insert into items (tenant_id, period_id, customer_id, invoice_to_id, user_id, change_id, kind, service,
+    insert into staged_items (tenant_id, period_id, customer_id, invoice_to_id, user_id, change_id, kind, service,
       product, customer_name, user_name, sku_code, vendor, unmapped, active_from, active_to, days_active,
       period_days, quantity, adjusts_period_id)
     select period.tenant_id, period.id, s.customer_id, s.invoice_to_id, s.user_id, s.change_id, s.kind,

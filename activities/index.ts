@@ -1,14 +1,12 @@
 import { Context } from '@temporalio/activity';
 import type { Connection } from '../db/connection.js';
-import { applyRules } from './apply-rules.js';
+import { computeShard } from './compute-shard.js';
 import { exportPeriod } from './export-period.js';
-import { generateItems } from './generate-items.js';
 import { type OpenPeriodInput, openPeriod } from './open-period.js';
 import type { Shard } from './period-context.js';
 import { periodEndedBefore } from './period-ended-before.js';
 import { notify, recordCloseEvent, setPeriodStatus } from './period-status.js';
 import { preparePeriod } from './prepare-period.js';
-import { priceItems } from './price-items.js';
 import { rollUp } from './roll-up.js';
 
 type ShardInput = { periodId: number; shard: Shard };
@@ -29,9 +27,7 @@ export function createActivities(database: Pick<Connection, 'sql'>) {
     periodEndedBefore: (input: { tenantId: string; firedAt: string }) => periodEndedBefore(sql, input),
     preparePeriod: (input: { periodId: number; itemsPerShard: number }) =>
       heartbeating(() => preparePeriod(sql, input)),
-    generateItems: (input: ShardInput) => heartbeating(() => generateItems(sql, input)),
-    applyRules: (input: ShardInput) => heartbeating(() => applyRules(sql, input)),
-    priceItems: (input: ShardInput) => heartbeating(() => priceItems(sql, input)),
+    computeShard: (input: ShardInput) => heartbeating(() => computeShard(sql, input)),
     rollUp: (input: { periodId: number }) => heartbeating(() => rollUp(sql, input)),
     exportPeriod: (input: { periodId: number }) => heartbeating(() => exportPeriod(sql, input)),
   };

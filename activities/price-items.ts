@@ -1,27 +1,18 @@
 import type postgres from 'postgres';
-import { loadUnlockedPeriod, type Shard } from './period-context.js';
+import type { PeriodContext } from './period-context.js';
 import { periodCte } from './sql-fragments.js';
 
 /**
- * Prices one shard's items. Per invoice-to customer and SKU, the units held (each element once,
- * usage summed) place the customer on the SKU's tiers: `tiered` averages the bands, `volume` takes
- * the band reached. A vendor's multi-service discount applies when the invoice-to customer takes
- * enough distinct SKUs of it. Each item is then rounded half-up to the currency's minor unit;
- * non-billable and unmapped items carry amount 0. Pure SQL arithmetic on numeric: no float anywhere.
+ * Prices one shard's staged items and writes them to `items`, once each (compute-shard.ts). Per
+ * invoice-to customer and SKU, the units held (each element once, usage summed) place the customer on
+ * the SKU's tiers: `tiered` averages the bands, `volume` takes the band reached. A vendor's
+ * multi-service discount applies when the invoice-to customer takes enough distinct SKUs of it. Each
+ * item is then rounded half-up to the currency's minor unit; non-billable and unmapped items carry
+ * amount 0. Pure SQL arithmetic on numeric: no float anywhere.
  */
-export async function priceItems(
-  sql: postgres.Sql,
-  input: { periodId: number; shard: Shard },
-): Promise<number> {
-  return sql.begin(async (tx) => {
-    const period = await loadUnlockedPeriod(tx, input.periodId);
-    const { from, to } = input.shard;
-    const priced = await tx`
+export async function priceItems(tx: postgres.TransactionSql, period: PeriodContext): Promise<number> {
+  const priced = await tx`
       with ${periodCte(tx, period.periodId)},
-      shard_items as (
-        select i.* from items i, period
-        where i.period_id = period.id and i.invoice_to_id between ${from} and ${to}
-      ),
       held_here as (
         -- The units that place an invoice-to customer on a SKU's tiers: the average held over the
         -- period for daily SKUs (a 10 -> 12 seat change mid-month is about 11, not 22), each element
@@ -33,7 +24,7 @@ export async function priceItems(
                  case when i.kind = 'usage' or s.billing_model = 'usage' then sum(i.quantity) * min(i.period_days)
                       when s.proration = 'daily' then sum(i.quantity * i.days_active)
                       else max(i.quantity) * min(i.period_days) end as unit_days
-          from shard_items i
+          from staged_items i
           join skus s on s.tenant_id = i.tenant_id and s.code = i.sku_code
           where i.billable and i.adjusts_period_id is null
           group by i.invoice_to_id, i.sku_code, coalesce(i.element_id, -i.change_id), i.kind,
@@ -47,7 +38,7 @@ export async function priceItems(
         -- Adjustments of a SKU this period does not otherwise bill the customer, priced as their own
         -- units would be (the adjusted period's own price comes first, in \`prior\` below).
         select i.invoice_to_id, i.sku_code, max(abs(i.quantity))
-        from shard_items i
+        from staged_items i
         where i.adjusts_period_id is not null and i.sku_code is not null
           and not exists (select 1 from held_here h where h.invoice_to_id = i.invoice_to_id and h.sku_code = i.sku_code)
         group by i.invoice_to_id, i.sku_code
@@ -85,7 +76,7 @@ export async function priceItems(
         select distinct on (taken.invoice_to_id, taken.vendor) taken.invoice_to_id, taken.vendor, d.percent
         from (
           select i.invoice_to_id, i.vendor, count(distinct i.sku_code) as services
-          from shard_items i where i.billable and i.sku_code is not null
+          from staged_items i where i.billable and i.sku_code is not null
           group by i.invoice_to_id, i.vendor
         ) taken
         join vendor_discounts d on d.vendor = taken.vendor and d.min_services <= taken.services, period
@@ -96,7 +87,7 @@ export async function priceItems(
         -- An adjustment corrects the adjusted period's bill, so it takes that period's price and
         -- discount for the invoice-to customer and SKU: a credit returns what was paid.
         select distinct on (i.id) i.id, a.unit_price, a.discount_percent, a.billable
-        from shard_items i
+        from staged_items i
         join items a on a.period_id = i.adjusts_period_id and a.invoice_to_id = i.invoice_to_id
           and a.sku_code = i.sku_code and a.adjusts_period_id is null
         where i.adjusts_period_id is not null
@@ -117,24 +108,33 @@ export async function priceItems(
                end as share,
                case when i.kind <> 'usage' and s.billing_model <> 'usage' and s.proration = 'daily'
                  then i.period_days else 1 end as share_of
-        from shard_items i
+        from staged_items i
         left join skus s on s.code = i.sku_code and s.tenant_id = i.tenant_id
         left join effective e on e.invoice_to_id = i.invoice_to_id and e.sku_code = i.sku_code
         left join discounts d on d.invoice_to_id = i.invoice_to_id and d.vendor = i.vendor
         left join prior pr on pr.id = i.id
       )
-      update items i
-      set unit_price = round(c.unit_price, 6),
-          discount_percent = case when c.charged then c.discount_percent else 0 end,
-          -- Non-billable and unmapped items show the price they would have had, for amount 0.
-          -- One division, last, at scale 20: a prorated tie such as 6.665 x 3/31 = 0.645 stays exact
-          -- (times a share 3/31 cut to 20 digits it was 0.64499...), and no other amount lands on a tie.
-          amount = case when c.charged
-            then round(c.unit_price * i.quantity * c.share * (100 - c.discount_percent)
-                       / (c.share_of * 100)::numeric(30, 20), period.minor_units)
-            else 0 end
-      from charged c, period
-      where i.id = c.id`;
-    return priced.count;
-  });
+      insert into items (tenant_id, period_id, customer_id, invoice_to_id, user_id, element_id, change_id, kind,
+        service, product, customer_name, user_name, sku_code, vendor, unmapped, active_from, active_to,
+        days_active, period_days, quantity, carried_over, adjusts_period_id, billable, rule_id,
+        unit_price, discount_percent, amount)
+      select i.tenant_id, i.period_id, i.customer_id, i.invoice_to_id, i.user_id, i.element_id, i.change_id, i.kind,
+             i.service, i.product, i.customer_name, i.user_name, i.sku_code, i.vendor, i.unmapped, i.active_from,
+             i.active_to, i.days_active, i.period_days, i.quantity, i.carried_over, i.adjusts_period_id, i.billable,
+             i.rule_id, round(c.unit_price, 6),
+             case when c.charged then c.discount_percent else 0 end,
+             -- Non-billable and unmapped items show the price they would have had, for amount 0.
+             -- One division, last, at scale 20: a prorated tie such as 6.665 x 3/31 = 0.645 stays exact
+             -- (times a share 3/31 cut to 20 digits it was 0.64499...), and no other amount lands on a tie.
+             case when c.charged
+               then round(c.unit_price * i.quantity * c.share * (100 - c.discount_percent)
+                          / (c.share_of * 100)::numeric(30, 20), period.minor_units)
+               else 0 end
+      from staged_items i
+      join charged c on c.id = i.id
+      cross join period
+      -- In index order: the inserts into items' (period, invoice-to) and (period, customer) indexes
+      -- then touch each leaf page once.
+      order by i.invoice_to_id, i.customer_id`;
+  return priced.count;
 }

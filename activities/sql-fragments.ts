@@ -57,6 +57,20 @@ export function userNamesCte(sql: Sql) {
 }
 
 /**
+ * `un`: the name of the user `userId` (an SQL expression) as it stood at the period's end, looked up
+ * through name_history's index one row at a time: for statements over few rows (usage,
+ * adjustments), where computing userNamesCte for the whole shard would cost more.
+ */
+export function userNameAtEnd(sql: Sql, userId: string) {
+  return sql`left join lateral (
+    select h.name from name_history h
+    where h.tenant_id = period.tenant_id and h.subject = 'user' and h.subject_id = ${sql.unsafe(userId)}
+      and h.valid_from < period.ends_at
+    order by h.valid_from desc limit 1
+  ) un on true`;
+}
+
+/**
  * The SKU of an element or usage row `alias` (with kind, service, product): the mapping naming its
  * product wins over the service's catch-all mapping (product null). Two hash joins, not a lookup a row.
  */

@@ -2,17 +2,16 @@ import { rm } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
-import { applyRules } from '../activities/apply-rules.js';
-import { generateItems } from '../activities/generate-items.js';
+import { computeShard } from '../activities/compute-shard.js';
 import { ingestChanges } from '../activities/ingest-changes.js';
 import { openPeriod } from '../activities/open-period.js';
 import { preparePeriod } from '../activities/prepare-period.js';
-import { priceItems } from '../activities/price-items.js';
 import type { PeriodTotals } from '../activities/roll-up.js';
 import { rollUp } from '../activities/roll-up.js';
 import { runStages } from '../activities/run-stages.js';
 import { connect } from '../db/connection.js';
 import { migrateDatabase } from '../db/migrate.js';
+import { SHARD_CONCURRENCY } from '../workflows/shared.js';
 import { copyIntoChangeLog, elementItemsBaseline, writeCopyFile } from './baselines.js';
 import { MspLog, type SizeName, sizes } from './generate-msp.js';
 import { benchTenant, goLive, insertRules, insertTenantCatalog } from './msp-catalog.js';
@@ -104,7 +103,7 @@ async function measure(
 
   const url = await freshDatabase(serverUrl, name);
   await migrateDatabase(url);
-  const { sql, close } = connect(url, { max: 4 });
+  const { sql, close } = connect(url, { max: SHARD_CONCURRENCY + 2 });
   try {
     await insertTenantCatalog(sql);
     const settings = Object.fromEntries(
@@ -220,7 +219,8 @@ async function closeWithin(sql: postgres.Sql, periodId: number, limitSeconds: nu
       where datname = current_database() and pid <> pg_backend_pid() and state = 'active'`.catch(() => {});
   }, limitSeconds * 1000);
   try {
-    const totals = await runStages(sql, periodId);
+    // Shards run as the workflow runs them, SHARD_CONCURRENCY at a time.
+    const totals = await runStages(sql, periodId, 50_000, SHARD_CONCURRENCY);
     return { seconds: (performance.now() - started) / 1000, totals };
   } catch (error) {
     if (!timedOut) throw error;
@@ -255,7 +255,7 @@ async function copyYardstick(size: SizeName, log: MspLog, serverUrl: string, nam
   }
 }
 
-/** The stages of runStages one by one, for where the time goes (a third run of the period). */
+/** The stages of runStages one by one, shards in turn, for where the time goes (a third run of the period). */
 async function timeStages(sql: ReturnType<typeof connect>['sql'], periodId: number) {
   const stages = { prepare: 0, generate: 0, rules: 0, price: 0, rollUp: 0, shards: 0 };
   const timed = async <T>(stage: keyof typeof stages, run: () => Promise<T>) => {
@@ -266,11 +266,7 @@ async function timeStages(sql: ReturnType<typeof connect>['sql'], periodId: numb
   };
   const { shards } = await timed('prepare', () => preparePeriod(sql, { periodId, itemsPerShard: 50_000 }));
   stages.shards = shards.length;
-  for (const shard of shards) {
-    await timed('generate', () => generateItems(sql, { periodId, shard }));
-    await timed('rules', () => applyRules(sql, { periodId, shard }));
-    await timed('price', () => priceItems(sql, { periodId, shard }));
-  }
+  for (const shard of shards) await computeShard(sql, { periodId, shard }, stages);
   await timed('rollUp', () => rollUp(sql, { periodId }));
   return stages;
 }

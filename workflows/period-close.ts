@@ -15,7 +15,7 @@ import ms, { type StringValue } from 'ms';
 import type { Activities } from '../activities/index.js';
 import type { Shard } from '../activities/period-context.js';
 import type { PeriodTotals } from '../activities/roll-up.js';
-import { STAGE_ATTRIBUTE } from './shared.js';
+import { SHARD_CONCURRENCY, STAGE_ATTRIBUTE } from './shared.js';
 
 export type CloseStage =
   | 'opening'
@@ -86,9 +86,6 @@ const stages = proxyActivities<Activities>({
   heartbeatTimeout: '30 seconds',
   retry,
 });
-
-/** Shards run a few at a time: enough to use the database, few enough to keep the history small. */
-const SHARD_CONCURRENCY = 4;
 
 /** Closes one billing period of one tenant: compute, wait for finance, lock, export. */
 export async function periodClose(input: PeriodCloseInput): Promise<CloseProgress> {
@@ -231,9 +228,7 @@ async function compute(input: PeriodCloseInput, progress: CloseProgress): Promis
 }
 
 async function computeShard(periodId: number, shard: Shard, progress: CloseProgress): Promise<void> {
-  await stages.generateItems({ periodId, shard });
-  await stages.applyRules({ periodId, shard });
-  await stages.priceItems({ periodId, shard });
+  await stages.computeShard({ periodId, shard });
   progress.shardsDone += 1;
 }
 

@@ -1,4 +1,4 @@
-// A worker process for the crash test: it generates one shard for real, says so, then hangs until
+// A worker process for the crash test: it computes one shard for real, says so, then hangs until
 // the test kills it with SIGKILL, as a machine dying mid-generation would.
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
@@ -17,9 +17,9 @@ const worker = await createWorker({
   taskQueue: env('TASK_QUEUE'),
   activities: {
     ...real,
-    generateItems: async (input) => {
-      const count = await real.generateItems(input);
-      console.log(`GENERATED ${count} items of shard ${input.shard.from}`);
+    computeShard: async (input) => {
+      const { items } = await real.computeShard(input);
+      console.log(`GENERATED ${items} items of shard ${input.shard.from}`);
       return new Promise<never>(() => {});
     },
   },

@@ -74,10 +74,10 @@ describe('a close survives failures with identical results', () => {
         activities: {
           ...real,
           // The stage commits, then the connection "drops" before Temporal hears of it.
-          priceItems: async (input) => {
-            const priced = await real.priceItems(input);
+          computeShard: async (input) => {
+            const computed = await real.computeShard(input);
             if (failures++ === 0) throw new Error('connection reset by peer (injected)');
-            return priced;
+            return computed;
           },
         },
       },
