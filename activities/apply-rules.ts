@@ -1,6 +1,6 @@
 import type postgres from 'postgres';
 import type { PeriodContext, Shard } from './period-context.js';
-import { periodCte, shardCustomersCte } from './sql-fragments.js';
+import { likeFromGlob, periodCte, shardCustomersCte } from './sql-fragments.js';
 
 /**
  * Applies the tenant's current rules to one shard's staged items (compute-shard.ts). A matching rule
@@ -90,10 +90,4 @@ export async function applyRules(
       from removed r join parts p on p.item_id = r.id`;
   await tx`drop table rule_matches`;
   return written.count;
-}
-
-/** A rule's glob (`Demo*`, `*.test@*`) as an ILIKE pattern: `*` any run, `?` one character. */
-function likeFromGlob(sql: postgres.TransactionSql, column: string) {
-  const glob = sql.unsafe(column);
-  return sql`replace(replace(replace(replace(replace(${glob}, '\\', '\\\\'), '%', '\\%'), '_', '\\_'), '*', '%'), '?', '_')`;
 }

@@ -8,6 +8,7 @@ import { periodEndedBefore } from './period-ended-before.js';
 import { notify, recordCloseEvent, setPeriodStatus } from './period-status.js';
 import { preparePeriod } from './prepare-period.js';
 import { rollUp } from './roll-up.js';
+import { invoiceToReachedByRules, type RuleVersion } from './rule-reach.js';
 
 type ShardInput = { periodId: number; shard: Shard };
 
@@ -28,6 +29,8 @@ export function createActivities(database: Pick<Connection, 'sql'>) {
     preparePeriod: (input: { periodId: number; itemsPerShard: number }) =>
       heartbeating(() => preparePeriod(sql, input)),
     computeShard: (input: ShardInput) => heartbeating(() => computeShard(sql, input)),
+    invoiceToReachedByRules: (input: { periodId: number; rules: RuleVersion[] }) =>
+      heartbeating(() => invoiceToReachedByRules(sql, input)),
     rollUp: (input: { periodId: number }) => heartbeating(() => rollUp(sql, input)),
     exportPeriod: (input: { periodId: number }) => heartbeating(() => exportPeriod(sql, input)),
   };

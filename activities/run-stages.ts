@@ -2,6 +2,7 @@ import type postgres from 'postgres';
 import { computeShard } from './compute-shard.js';
 import { preparePeriod } from './prepare-period.js';
 import { type PeriodTotals, rollUp } from './roll-up.js';
+import { invoiceToReachedByRules, type RuleVersion } from './rule-reach.js';
 
 /**
  * The computing stages of a close as the periodClose workflow runs them, without Temporal: for
@@ -18,6 +19,28 @@ export async function runStages(
   for (let next = 0; next < shards.length; next += concurrency) {
     await Promise.all(
       shards.slice(next, next + concurrency).map((shard) => computeShard(sql, { periodId, shard })),
+    );
+  }
+  return rollUp(sql, { periodId });
+}
+
+/**
+ * A reprocess after rule edits, as the workflow runs one: only the invoice-to customers the rules
+ * reach are computed again (one shard each), unless they are most of the period.
+ */
+export async function reprocessRules(
+  sql: postgres.Sql,
+  periodId: number,
+  rules: RuleVersion[],
+  concurrency = 1,
+): Promise<PeriodTotals> {
+  const reached = await invoiceToReachedByRules(sql, { periodId, rules });
+  if (reached === null) return runStages(sql, periodId, 50_000, concurrency);
+  for (let next = 0; next < reached.length; next += concurrency) {
+    await Promise.all(
+      reached
+        .slice(next, next + concurrency)
+        .map((id) => computeShard(sql, { periodId, shard: { from: id, to: id } })),
     );
   }
   return rollUp(sql, { periodId });

@@ -84,3 +84,9 @@ export function skuJoin(sql: Sql, alias: string) {
     left join skus sku on sku.tenant_id = period.tenant_id
       and sku.code = coalesce(exact.sku_code, catch_all.sku_code)`;
 }
+
+/** A rule's glob (`Demo*`, `*.test@*`) as an ILIKE pattern: `*` any run, `?` one character. */
+export function likeFromGlob(sql: Sql, column: string) {
+  const glob = sql.unsafe(column);
+  return sql`replace(replace(replace(replace(replace(${glob}, '\\', '\\\\'), '%', '\\%'), '_', '\\_'), '*', '%'), '?', '_')`;
+}

@@ -4,6 +4,7 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
+import type { RuleVersion } from '../activities/rule-reach.js';
 import {
   approveUpdate,
   type CloseProgress,
@@ -89,9 +90,12 @@ export class PeriodCloses {
     return this.call(ref, (handle) => handle.executeUpdate(rejectUpdate, { args: [{ by, reason }] }));
   }
 
-  reprocess(ref: PeriodRef, by: string, reason?: string): Promise<CloseProgress> {
+  /** Computes the period again; after rule edits, given their versions, only what they reach. */
+  reprocess(ref: PeriodRef, by: string, reason?: string, rules?: RuleVersion[]): Promise<CloseProgress> {
     return this.call(ref, (handle) =>
-      handle.executeUpdate(reprocessUpdate, { args: [{ by, ...(reason ? { reason } : {}) }] }),
+      handle.executeUpdate(reprocessUpdate, {
+        args: [{ by, ...(reason ? { reason } : {}), ...(rules ? { rules } : {}) }],
+      }),
     );
   }
 

@@ -15,6 +15,7 @@ import ms, { type StringValue } from 'ms';
 import type { Activities } from '../activities/index.js';
 import type { Shard } from '../activities/period-context.js';
 import type { PeriodTotals } from '../activities/roll-up.js';
+import type { RuleVersion } from '../activities/rule-reach.js';
 import { SHARD_CONCURRENCY, STAGE_ATTRIBUTE } from './shared.js';
 
 export type CloseStage =
@@ -66,7 +67,11 @@ export interface PeriodCloseInput {
 export const progressQuery = defineQuery<CloseProgress>('progress');
 export const approveUpdate = defineUpdate<CloseProgress, [{ by: string; note?: string }]>('approve');
 export const rejectUpdate = defineUpdate<CloseProgress, [{ by: string; reason: string }]>('reject');
-export const reprocessUpdate = defineUpdate<CloseProgress, [{ by: string; reason?: string }]>('reprocess');
+/** `rules`: the versions before and after a rule edit, to compute again only what they reach. */
+export const reprocessUpdate = defineUpdate<
+  CloseProgress,
+  [{ by: string; reason?: string; rules?: RuleVersion[] }]
+>('reprocess');
 
 const retry: RetryPolicy = {
   initialInterval: '1 second',
@@ -99,6 +104,8 @@ export async function periodClose(input: PeriodCloseInput): Promise<CloseProgres
     events: [],
   };
   let decision: 'approve' | 'reject' | 'reprocess' | undefined;
+  // What the next reprocess must compute: only what these rule versions reach, or (null) everything.
+  let reprocessScope: RuleVersion[] | null | undefined;
 
   setHandler(progressQuery, () => progress);
   setHandler(
@@ -127,8 +134,9 @@ export async function periodClose(input: PeriodCloseInput): Promise<CloseProgres
   );
   setHandler(
     reprocessUpdate,
-    async ({ by, reason }) => {
+    async ({ by, reason, rules }) => {
       decision = 'reprocess';
+      reprocessScope = rules && reprocessScope !== null ? [...(reprocessScope ?? []), ...rules] : null;
       await record({ by, action: 'reprocess', ...(reason ? { detail: reason } : {}) });
       return progress;
     },
@@ -165,6 +173,8 @@ export async function periodClose(input: PeriodCloseInput): Promise<CloseProgres
     await waitForDecision(input, progress, () => decision !== undefined);
     if (decision === 'approve') break;
     if (decision === 'reject') {
+      // What made finance reject may be anywhere: the next computation is a whole one.
+      reprocessScope = null;
       enter(progress, 'rejected');
       const rejection = progress.events.findLast((event) => event.action === 'rejected');
       await setPeriodStatus({
@@ -176,7 +186,9 @@ export async function periodClose(input: PeriodCloseInput): Promise<CloseProgres
     }
     // Consumed before computing: a decision made once the new totals await approval must survive.
     decision = undefined;
-    await compute(input, progress);
+    const rules = reprocessScope;
+    reprocessScope = undefined;
+    await compute(input, progress, rules ?? undefined);
     await continueAsNewIfLong(input, progress);
   }
 
@@ -209,11 +221,19 @@ export async function periodClose(input: PeriodCloseInput): Promise<CloseProgres
 }
 
 /** Generate, apply rules and price every shard, then roll up: from scratch, so a rerun is identical. */
-async function compute(input: PeriodCloseInput, progress: CloseProgress): Promise<void> {
+async function compute(
+  input: PeriodCloseInput,
+  progress: CloseProgress,
+  rules?: RuleVersion[],
+): Promise<void> {
   const periodId = periodIdOf(progress);
   enter(progress, 'generating');
   await setPeriodStatus({ periodId, status: 'generating' });
-  const { shards } = await stages.preparePeriod({ periodId, itemsPerShard: input.itemsPerShard ?? 50_000 });
+  // After rule edits only, the invoice-to customers they reach are computed again, one shard each.
+  const reached = rules ? await stages.invoiceToReachedByRules({ periodId, rules }) : null;
+  const { shards } = reached
+    ? { shards: reached.map((id) => ({ from: id, to: id })) }
+    : await stages.preparePeriod({ periodId, itemsPerShard: input.itemsPerShard ?? 50_000 });
   progress.shardsTotal = shards.length;
   progress.shardsDone = 0;
   for (let next = 0; next < shards.length; next += SHARD_CONCURRENCY) {

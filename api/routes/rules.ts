@@ -285,10 +285,13 @@ async function answer(c: Context<AppEnv>, id: number, before: RuleRow[], reproce
   if (reprocess) {
     for (const period of await periodsUnderWay(deps.sql, principal.tenantId, [rule, ...before])) {
       try {
+        // Both versions: the items the rule decided before and those it matches now.
+        const versions = [rule, ...before].map(({ id, criteria }) => ({ id, criteria }));
         await deps.closes.reprocess(
           { tenantId: principal.tenantId, ...period },
           principal.name,
           `rule ${id} edited`,
+          versions,
         );
         reprocessed.push(period);
       } catch (error) {

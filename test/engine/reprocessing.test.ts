@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runStages } from '../../activities/run-stages.js';
+import { reprocessRules, runStages } from '../../activities/run-stages.js';
 import { itemSnapshot } from '../support/closes.js';
 import { freshDatabase } from '../support/database.js';
 import {
@@ -161,6 +161,53 @@ describe('a rule edit followed by reprocessing', () => {
     expect((await reprocess()).total).toBe('180.00');
     expect(await itemSnapshot(sql, periodId)).toEqual(first.items);
     expect(await rollupLines(sql, periodId)).toEqual(first.rollups);
+  });
+});
+
+describe('a reprocess after a rule edit', () => {
+  it('computes again only the invoice-to customers the rule reaches, as a full reprocess would', async () => {
+    const [rule] = await sql<{ id: number }[]>`select id from rules where tenant_id = ${tenantId}`;
+    const criteria = {
+      customer: null,
+      customerPattern: 'Beta*',
+      customerTag: null,
+      userPattern: null,
+      sku: null,
+      vendor: null,
+      service: null,
+      kind: null,
+    };
+    const version = { id: rule?.id ?? 0, criteria };
+    const idsOf = async (customer: string) =>
+      (
+        await sql<{ id: number }[]>`
+          select i.id from items i join customers c on c.id = i.customer_id
+          where i.period_id = ${periodId} and c.ref = ${customer} order by i.id`
+      ).map((row) => row.id);
+    const acmeBefore = await idsOf('acme');
+    const betaBefore = await idsOf('beta');
+
+    // The rule (Beta*, February) now covers 1..10 March again.
+    await sql`update rules set from_date = '2026-03-01', to_date = '2026-03-10' where id = ${version.id}`;
+    expect(await reprocessRules(sql, periodId, [version, version])).toEqual({
+      items: 7,
+      billableItems: 6,
+      total: '170.00',
+    });
+    expect(await idsOf('acme')).toEqual(acmeBefore);
+    expect((await idsOf('beta')).some((id) => betaBefore.includes(id))).toBe(false);
+    const partial = await itemSnapshot(sql, periodId);
+    const partialRollups = await rollupLines(sql, periodId);
+    expect((await runStages(sql, periodId)).total).toBe('170.00');
+    expect(await itemSnapshot(sql, periodId)).toEqual(partial);
+    expect(await rollupLines(sql, periodId)).toEqual(partialRollups);
+
+    // A rule for a SKU every customer takes reaches most of them: everything is computed again.
+    const everyone = { id: version.id, criteria: { ...criteria, customerPattern: null, sku: 'E3' } };
+    await sql`update rules set from_date = '2026-02-01', to_date = '2026-02-28' where id = ${version.id}`;
+    expect((await reprocessRules(sql, periodId, [version, everyone])).total).toBe('180.00');
+    expect(await idsOf('acme')).not.toEqual(acmeBefore);
+    expect(await itemSnapshot(sql, periodId)).toEqual(first.items);
   });
 });
 

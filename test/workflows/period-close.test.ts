@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CloseError } from '../../workflows/client.js';
 import { itemSnapshot, seedSeats, uniqueTenantId, waitForStage } from '../support/closes.js';
 import { freshDatabase } from '../support/database.js';
-import { ingest } from '../support/fixtures.js';
+import { createSku, createTenant, ingest } from '../support/fixtures.js';
 import { temporalForTests } from '../support/temporal.js';
 
 const database = await freshDatabase();
@@ -145,6 +145,55 @@ describe('periodClose on the real dev server', () => {
       ]);
       await closes.approve(march, 'fiona@msp');
       await closes.result(march);
+    });
+  });
+
+  it('after a rule edit computes again only the customers the rule reaches; after a rejection, all', async () => {
+    const other = uniqueTenantId('reach');
+    await createTenant(sql, { id: other });
+    await createSku(sql, other, {
+      code: 'E3',
+      vendor: 'Microsoft',
+      price: '31.00',
+      maps: [['plan', 'm365', null]],
+    });
+    await ingest(
+      sql,
+      other,
+      ['c1', 'c2', 'c3'].flatMap((customer) => [
+        {
+          kind: 'customer.created',
+          occurredAt: '2025-12-01T00:00:00Z',
+          customer,
+          name: customer.toUpperCase(),
+        },
+        { kind: 'plan.changed', occurredAt: '2025-12-01T00:00:00Z', customer, service: 'm365', plan: 'E3' },
+      ]),
+    );
+    const ref = { tenantId: other, periodEnd: '2026-01-31' };
+    await withWorker(async () => {
+      await closes.start({ ...ref, itemsPerShard: 1 });
+      const before = await waitForStage(closes, ref, 'awaiting_approval');
+      expect([before.shardsTotal, before.totals?.total]).toEqual([3, '93.00']);
+
+      // C2 goes live on 11 January: 21 of 31 days billed.
+      const [rule] = await sql<{ id: number }[]>`
+        insert into rules (tenant_id, name, to_date, customer_pattern, created_by)
+        values (${other}, 'C2 goes live', '2026-01-10', 'C2', 'fiona@msp') returning id`;
+      const criteria = { customer: null, customerPattern: 'C2', customerTag: null, userPattern: null };
+      const version = {
+        id: rule?.id ?? 0,
+        criteria: { ...criteria, sku: null, vendor: null, service: null, kind: null },
+      };
+      await closes.reprocess(ref, 'fiona@msp', 'rule edited', [version]);
+      const after = await waitForStage(closes, ref, 'awaiting_approval');
+      expect([after.shardsDone, after.shardsTotal, after.totals?.total]).toEqual([1, 1, '83.00']);
+
+      await closes.reject(ref, 'fiona@msp', 'C3 left');
+      await waitForStage(closes, ref, 'rejected');
+      await closes.reprocess(ref, 'fiona@msp', 'rule edited', [version]);
+      const whole = await waitForStage(closes, ref, 'awaiting_approval');
+      expect([whole.shardsTotal, whole.totals?.total]).toEqual([3, '83.00']);
     });
   });
 
