@@ -6,12 +6,13 @@ import { startBenchServer } from './server.js';
 import type { SizeResult } from './size.js';
 
 /**
- * `npm run bench -- [--sizes S,M,L] [--breakdown] [--keep]`: starts one PostgreSQL (embedded, or
+ * `npm run bench -- [--sizes S,M,L] [--breakdown] [--keep] [--only=ingest]`: starts one PostgreSQL (embedded, or
  * DATABASE_URL), runs each size in its own process (bench/size.ts) so peak RSS is per size, and prints
  * the figures as a markdown table beside the targets. It measures; it never asserts a timing.
  *   --breakdown  also time each close stage (a third run of the period)
  *   --keep       keep the embedded server's data directory (and databases) for EXPLAIN afterwards
  *   --close-limit=SECONDS  cancel a close (or reprocess) running longer than this (default 4 h)
+ *   --only=ingest  measure ingestion and its COPY yardstick only (no close), to iterate on ingestion
  */
 
 const targets = {
@@ -28,7 +29,9 @@ async function main() {
   const sizesArg = flagValue(args, '--sizes') ?? 'S,M,L';
   const chosen = sizesArg.split(',').map((s) => s.trim().toUpperCase()) as SizeName[];
   for (const size of chosen) if (!['S', 'M', 'L'].includes(size)) throw new Error(`unknown size '${size}'`);
-  const passOn = args.filter((arg) => arg === '--breakdown' || arg.startsWith('--close-limit='));
+  const passOn = args.filter(
+    (arg) => arg === '--breakdown' || arg === '--only=ingest' || arg.startsWith('--close-limit='),
+  );
   const keep = args.includes('--keep');
 
   const server = await startBenchServer();
@@ -88,14 +91,18 @@ function runSize(size: SizeName, serverUrl: string, scratch: string, args: strin
 }
 
 function describe(r: SizeResult): string {
-  return [
+  const ingest = [
     `${r.entries.toLocaleString('en')} entries`,
     `ingest ${rate(r.entries, r.ingestSeconds)}/s vs COPY ${rate(r.entries, r.copySeconds)}/s`,
+  ];
+  const tail = [`peak RSS ${r.peakRssMiB} MiB`, `load average ${r.load.mean} (max ${r.load.max})`];
+  if (r.closeSkipped) return [...ingest, ...tail].join('; ');
+  return [
+    ...ingest,
     `period ${closeTime(r.periodSeconds, r.periodFinished)} vs baseline ${r.baselineSeconds.toFixed(1)} s`,
     `reprocess ${closeTime(r.reprocessSeconds, r.reprocessFinished)}`,
     `${r.items?.toLocaleString('en') ?? '?'} items, total EUR ${r.total ?? '?'}`,
-    `peak RSS ${r.peakRssMiB} MiB`,
-    `load average ${r.load.mean} (max ${r.load.max})`,
+    ...tail,
   ].join('; ');
 }
 
@@ -121,6 +128,8 @@ function table(results: (SizeResult | { size: SizeName; error: string })[]): str
     const ingest = r.entries / r.ingestSeconds;
     const copy = r.entries / r.copySeconds;
     const large = r.size === 'L';
+    const skipped = r.closeSkipped === true;
+    const closeCell = (cell: () => string) => (skipped ? '-' : cell());
     return [
       r.size,
       r.users.toLocaleString('en'),
@@ -128,21 +137,27 @@ function table(results: (SizeResult | { size: SizeName; error: string })[]): str
       mark(Math.round(ingest).toLocaleString('en'), ingest >= targets.ingestRate),
       Math.round(copy).toLocaleString('en'),
       mark((ingest / copy).toFixed(2), ingest / copy >= targets.ingestVsCopy),
-      mark(
-        closeTime(r.periodSeconds, r.periodFinished),
-        large ? r.periodFinished && r.periodSeconds <= targets.periodSecondsL : null,
+      closeCell(() =>
+        mark(
+          closeTime(r.periodSeconds, r.periodFinished),
+          large ? r.periodFinished && r.periodSeconds <= targets.periodSecondsL : null,
+        ),
       ),
-      r.baselineSeconds.toFixed(2),
-      mark(
-        `${r.periodFinished ? '' : '> '}${(r.periodSeconds / r.baselineSeconds).toFixed(1)}`,
-        r.periodFinished && r.periodSeconds / r.baselineSeconds <= targets.periodVsBaseline,
+      closeCell(() => r.baselineSeconds.toFixed(2)),
+      closeCell(() =>
+        mark(
+          `${r.periodFinished ? '' : '> '}${(r.periodSeconds / r.baselineSeconds).toFixed(1)}`,
+          r.periodFinished && r.periodSeconds / r.baselineSeconds <= targets.periodVsBaseline,
+        ),
       ),
-      mark(
-        closeTime(r.reprocessSeconds, r.reprocessFinished),
-        large ? r.reprocessFinished && r.reprocessSeconds <= targets.reprocessSecondsL : null,
+      closeCell(() =>
+        mark(
+          closeTime(r.reprocessSeconds, r.reprocessFinished),
+          large ? r.reprocessFinished && r.reprocessSeconds <= targets.reprocessSecondsL : null,
+        ),
       ),
-      r.items?.toLocaleString('en') ?? '?',
-      r.total ?? '?',
+      closeCell(() => r.items?.toLocaleString('en') ?? '?'),
+      closeCell(() => r.total ?? '?'),
       mark(String(r.peakRssMiB), large ? r.peakRssMiB <= targets.peakRssMiBL : null),
       `${r.load.mean} / ${r.load.max}`,
     ];

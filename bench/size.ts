@@ -23,7 +23,8 @@ import { dropDatabase, freshDatabase, startBenchServer } from './server.js';
  * COPY its log into a scratch database, ingest it, close December 2025, edit a rule and reprocess.
  * Progress goes to stderr; the figures are one JSON line on stdout for bench/run.ts.
  *
- *   tsx bench/size.ts S|M|L [--breakdown] [--close-limit=SECONDS]
+ *   tsx bench/size.ts S|M|L [--breakdown] [--close-limit=SECONDS] [--only=ingest]
+ * --only=ingest stops after ingestion (and its COPY yardstick): the close figures are then absent.
  * Uses the server in BENCH_SERVER_URL (set by run.ts), else starts one as run.ts does.
  */
 
@@ -50,6 +51,8 @@ export interface SizeResult {
   total: string | null;
   reprocessTotal: string | null;
   peakRssMiB: number;
+  /** True when run with --only=ingest: the close, baseline and reprocess figures are not measured. */
+  closeSkipped?: boolean;
   stages?: Record<string, number>;
   settings: Record<string, string>;
   /** The machine's 1-minute load average, sampled every 5 s while this size ran (2 cores: > 2 is contention). */
@@ -65,13 +68,14 @@ async function main() {
   const breakdown = process.argv.includes('--breakdown');
   const limitArg = process.argv.find((arg) => arg.startsWith('--close-limit='));
   const limitSeconds = limitArg ? Number(limitArg.slice('--close-limit='.length)) : 4 * 3600;
+  const onlyIngest = process.argv.includes('--only=ingest');
   const own = process.env.BENCH_SERVER_URL ? null : await startBenchServer();
   const serverUrl = process.env.BENCH_SERVER_URL ?? (own?.url as string);
   const scratch = process.env.BENCH_SCRATCH ?? (own?.scratch as string);
   const samples: number[] = [];
   const sampler = setInterval(() => samples.push(loadavg()[0] ?? 0), 5000);
   try {
-    const result = await measure(size, serverUrl, scratch, breakdown, limitSeconds);
+    const result = await measure(size, serverUrl, scratch, { breakdown, limitSeconds, onlyIngest });
     const mean = samples.reduce((sum, x) => sum + x, 0) / Math.max(1, samples.length);
     const load = { mean: Number(mean.toFixed(2)), max: Number(Math.max(0, ...samples).toFixed(2)) };
     process.stdout.write(`${JSON.stringify({ ...result, load })}\n`);
@@ -85,8 +89,7 @@ async function measure(
   size: SizeName,
   serverUrl: string,
   scratch: string,
-  breakdown: boolean,
-  limitSeconds: number,
+  { breakdown, limitSeconds, onlyIngest }: { breakdown: boolean; limitSeconds: number; onlyIngest: boolean },
 ): Promise<Omit<SizeResult, 'load'>> {
   const name = `monthend_bench_${size.toLowerCase()}`;
   const seconds = (since: number) => (performance.now() - since) / 1000;
@@ -138,6 +141,20 @@ async function measure(
     }
     const ingestSeconds = ingestMs / 1000;
     progress(size, `ingested ${entries.toLocaleString('en')} entries in ${ingestSeconds.toFixed(1)} s`);
+    if (onlyIngest) {
+      return {
+        ...ingestOnly,
+        size,
+        users: sizes[size],
+        customers: log.customers,
+        entries,
+        generateSeconds,
+        ingestSeconds,
+        copySeconds,
+        peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+        settings,
+      };
+    }
 
     // What autovacuum would do between a day's ingestion and a month-end close.
     started = performance.now();
@@ -203,6 +220,23 @@ async function measure(
     await close();
   }
 }
+
+/** The close figures of a run with --only=ingest, which measures ingestion alone. */
+const ingestOnly = {
+  closeSkipped: true,
+  vacuumSeconds: 0,
+  periodSeconds: 0,
+  periodFinished: false,
+  baselineSeconds: 0,
+  baselineRows: 0,
+  reprocessSeconds: 0,
+  reprocessFinished: false,
+  shards: 0,
+  items: null,
+  billableItems: null,
+  total: null,
+  reprocessTotal: null,
+};
 
 /**
  * openPeriod on a client of its own: drizzle() (inside connect) swaps the shared client's timestamp

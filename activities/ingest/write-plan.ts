@@ -141,12 +141,17 @@ const INSERT_ELEMENTS = `
     (x->>7)::timestamptz, (x->>8)::timestamptz, (x->>9)::int8, (x->>10)::int8
   from ${ROWS}`;
 
+// Each element is found by a lateral probe of its primary key (fenced with `offset 0`): with the
+// tenant's filter on the updated table itself, the planner hashed every live element of a tenant
+// whose elements were never analyzed (see load-ledger.ts).
 const END_ELEMENTS = `
-  update elements e set ended_at = u.ended_at, end_change_id = u.end_change_id
+  update elements e set ended_at = t.ended_at, end_change_id = t.end_change_id
   from (
     select (x->>0)::int8 as id, (x->>1)::timestamptz as ended_at, (x->>2)::int8 as end_change_id from ${ROWS}
-  ) u
-  where e.tenant_id = $1 and e.id = u.id and e.end_change_id is null`;
+  ) t
+  cross join lateral (
+    select id from elements where tenant_id = $1 and id = t.id and end_change_id is null offset 0) live
+  where e.id = live.id`;
 
 /**
  * Reserves ids from the identity sequences of the customers and users the batch may create, so a
