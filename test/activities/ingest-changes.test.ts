@@ -492,6 +492,41 @@ describe('ingestChanges: idempotency', () => {
     expect(await rowCounts(tenant)).toEqual(before);
   });
 
+  it('finds stored keys in a batch that replays cleanly: a resend is a duplicate, new content is rejected', async () => {
+    // Valid batches skip the key probe; the change-log insert is what meets the stored keys here.
+    const tenant = await newTenant();
+    const created = entry('customer.created', '2026-03-01T00:00:00Z', 'acme', { name: 'Acme' });
+    const usage = entry('usage.recorded', '2026-03-02T00:00:00Z', 'acme', {
+      service: 's',
+      product: 'p',
+      quantity: 2,
+    });
+    const first = await ingestAll(tenant, [created, usage]);
+    const usageId = first.stored[1]?.id;
+    const later = entry('usage.recorded', '2026-03-03T00:00:00Z', 'acme', {
+      service: 's',
+      product: 'p',
+      quantity: 3,
+    });
+
+    const resent = await ingestChanges(sql, tenant, [later, usage]);
+    expect(resent.rejected).toEqual([]);
+    expect(resent.stored).toEqual([{ index: 0, key: keyOf(later), id: expect.any(Number) }]);
+    expect(resent.duplicates).toEqual([{ index: 1, key: keyOf(usage), id: usageId }]);
+
+    const before = await rowCounts(tenant);
+    const another = entry('usage.recorded', '2026-03-04T00:00:00Z', 'acme', {
+      service: 's',
+      product: 'p',
+      quantity: 4,
+    });
+    const reused = await ingestChanges(sql, tenant, [another, { ...usage, quantity: 5 }]);
+    expect(reused.stored).toEqual([]);
+    expect(reused.rejected).toMatchObject([{ index: 1, key: keyOf(usage), field: 'key' }]);
+    expect(reused.rejected[0]?.reason).toMatch(/key reused with different content \(stored as change \d+\)$/);
+    expect(await rowCounts(tenant)).toEqual(before);
+  });
+
   it('serialises two batches of one tenant: the same batch sent twice at once is stored once', async () => {
     const tenant = await newTenant();
     const batch = [
