@@ -13,10 +13,11 @@ export async function applyRules(
   period: PeriodContext,
   shard: Shard,
 ): Promise<number> {
-  // The matches go to a small table of their own, analysed: planned over CTEs (estimated at one
-  // row) the splitting below ran nested loops of matches x items, quadratic in the rules' reach.
+  // The matches go to a small table of their own (compute-shard.ts), analysed: planned over CTEs
+  // (estimated at one row) the splitting below ran nested loops of matches x items, quadratic in the
+  // rules' reach. The table is emptied at commit; a shard applies the rules once.
   await tx`
-    create temporary table rule_matches on commit drop as
+    insert into rule_matches (item_id, rule_id, item_from, item_to, rule_from, rule_to)
     with ${periodCte(tx, period.periodId)},
     ${shardCustomersCte(tx, shard)}
     select i.id as item_id, r.id as rule_id, i.active_from as item_from, i.active_to as item_to,
@@ -40,11 +41,8 @@ export async function applyRules(
       and coalesce(r.from_date, '-infinity'::date) <= greatest(i.active_from, i.active_to - 1)
       and coalesce(r.to_date + 1, 'infinity'::date) > i.active_from`;
   const [matched] = await tx<{ count: number }[]>`select count(*)::int as count from rule_matches`;
-  if (!matched?.count) {
-    await tx`drop table rule_matches`;
-    return 0;
-  }
-  await tx`analyze rule_matches`;
+  if (!matched?.count) return 0;
+  if (matched.count > 1_000) await tx`analyze rule_matches`;
   const written = await tx`
       with bounds as (
         select item_id, item_from as bound from rule_matches
@@ -88,6 +86,5 @@ export async function applyRules(
              p.part_from, p.part_to, p.part_to - p.part_from, r.period_days, r.quantity,
              r.carried_over and p.part_from = r.active_from, r.adjusts_period_id, p.rule_id is null, p.rule_id
       from removed r join parts p on p.item_id = r.id`;
-  await tx`drop table rule_matches`;
   return written.count;
 }

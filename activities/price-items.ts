@@ -20,16 +20,23 @@ export async function priceItems(tx: postgres.TransactionSql, period: PeriodCont
         -- so 2 seats split 23 + 5 days of 28 are exactly 2, never 2.0000000001.
         select invoice_to_id, sku_code, sum(unit_days) / min(period_days) as units
         from (
-          select i.invoice_to_id, i.sku_code, min(i.period_days) as period_days,
-                 case when i.kind = 'usage' or s.billing_model = 'usage' then sum(i.quantity) * min(i.period_days)
-                      when s.proration = 'daily' then sum(i.quantity * i.days_active)
-                      else max(i.quantity) * min(i.period_days) end as unit_days
+          -- Usage and daily parts add up as they are (one hash aggregate, no per-element pass).
+          select i.invoice_to_id, i.sku_code, i.period_days,
+                 case when i.kind = 'usage' or s.billing_model = 'usage' then i.quantity * i.period_days
+                      else i.quantity * i.days_active end as unit_days
           from staged_items i
           join skus s on s.tenant_id = i.tenant_id and s.code = i.sku_code
           where i.billable and i.adjusts_period_id is null
-          group by i.invoice_to_id, i.sku_code, coalesce(i.element_id, -i.change_id), i.kind,
-                   s.billing_model, s.proration
-        ) per_element
+            and (i.kind = 'usage' or s.billing_model = 'usage' or s.proration = 'daily')
+          union all
+          -- A full element counts once, however rules split it.
+          select i.invoice_to_id, i.sku_code, min(i.period_days), max(i.quantity) * min(i.period_days)
+          from staged_items i
+          join skus s on s.tenant_id = i.tenant_id and s.code = i.sku_code
+          where i.billable and i.adjusts_period_id is null
+            and i.kind <> 'usage' and s.billing_model <> 'usage' and s.proration = 'full'
+          group by i.invoice_to_id, i.sku_code, i.element_id
+        ) parts
         group by invoice_to_id, sku_code
       ),
       held as (
@@ -75,9 +82,12 @@ export async function priceItems(tx: postgres.TransactionSql, period: PeriodCont
         -- The highest bracket reached decides, even where a lower one offers more (docs/billing-choices.md).
         select distinct on (taken.invoice_to_id, taken.vendor) taken.invoice_to_id, taken.vendor, d.percent
         from (
-          select i.invoice_to_id, i.vendor, count(distinct i.sku_code) as services
-          from staged_items i where i.billable and i.sku_code is not null
-          group by i.invoice_to_id, i.vendor
+          select invoice_to_id, vendor, count(*) as services
+          from (
+            select distinct i.invoice_to_id, i.vendor, i.sku_code
+            from staged_items i where i.billable and i.sku_code is not null
+          ) taken_skus
+          group by invoice_to_id, vendor
         ) taken
         join vendor_discounts d on d.vendor = taken.vendor and d.min_services <= taken.services, period
         where d.tenant_id = period.tenant_id
@@ -93,6 +103,14 @@ export async function priceItems(tx: postgres.TransactionSql, period: PeriodCont
         where i.adjusts_period_id is not null
         order by i.id, a.billable desc, a.id
       ),
+      full_first as (
+        -- A full element is charged once per adjusted period, on its first part, however rules split it.
+        select i.id, row_number() over (partition by i.element_id, i.adjusts_period_id, i.billable, sign(i.quantity)
+                 order by i.active_from) = 1 as first
+        from staged_items i
+        join skus s on s.tenant_id = i.tenant_id and s.code = i.sku_code
+        where i.kind <> 'usage' and s.billing_model <> 'usage' and s.proration = 'full'
+      ),
       charged as (
         select i.id, s.code is not null and i.billable as charged,
                coalesce(pr.unit_price, e.unit_price, s.unit_price, 0) as unit_price,
@@ -101,9 +119,8 @@ export async function priceItems(tx: postgres.TransactionSql, period: PeriodCont
                case
                  when i.kind = 'usage' or s.billing_model = 'usage' then 1
                  when s.proration = 'daily' then i.days_active
-                 -- full: any presence charges the whole period, once per element even if rules split it
-                 when row_number() over (partition by i.element_id, i.adjusts_period_id, i.billable, sign(i.quantity)
-                   order by i.active_from) = 1 then 1
+                 -- full: any presence charges the whole period
+                 when ff.first then 1
                  else 0
                end as share,
                case when i.kind <> 'usage' and s.billing_model <> 'usage' and s.proration = 'daily'
@@ -113,6 +130,7 @@ export async function priceItems(tx: postgres.TransactionSql, period: PeriodCont
         left join effective e on e.invoice_to_id = i.invoice_to_id and e.sku_code = i.sku_code
         left join discounts d on d.invoice_to_id = i.invoice_to_id and d.vendor = i.vendor
         left join prior pr on pr.id = i.id
+        left join full_first ff on ff.id = i.id
       )
       insert into items (tenant_id, period_id, customer_id, invoice_to_id, user_id, element_id, change_id, kind,
         service, product, customer_name, user_name, sku_code, vendor, unmapped, active_from, active_to,
@@ -133,8 +151,7 @@ export async function priceItems(tx: postgres.TransactionSql, period: PeriodCont
       from staged_items i
       join charged c on c.id = i.id
       cross join period
-      -- In index order: the inserts into items' (period, invoice-to) and (period, customer) indexes
-      -- then touch each leaf page once.
-      order by i.invoice_to_id, i.customer_id`;
+      -- Items keep the order they were generated in: views and exports page by id.
+      order by i.id`;
   return priced.count;
 }

@@ -1,4 +1,5 @@
 import type postgres from 'postgres';
+import { ITEMS_PER_SHARD } from '../workflows/shared.js';
 import { computeShard } from './compute-shard.js';
 import { preparePeriod } from './prepare-period.js';
 import { type PeriodTotals, rollUp } from './roll-up.js';
@@ -12,7 +13,7 @@ import { invoiceToReachedByRules, type RuleVersion } from './rule-reach.js';
 export async function runStages(
   sql: postgres.Sql,
   periodId: number,
-  itemsPerShard = 50_000,
+  itemsPerShard = ITEMS_PER_SHARD,
   concurrency = 1,
 ): Promise<PeriodTotals> {
   const { shards } = await preparePeriod(sql, { periodId, itemsPerShard });
@@ -35,7 +36,7 @@ export async function reprocessRules(
   concurrency = 1,
 ): Promise<PeriodTotals> {
   const reached = await invoiceToReachedByRules(sql, { periodId, rules });
-  if (reached === null) return runStages(sql, periodId, 50_000, concurrency);
+  if (reached === null) return runStages(sql, periodId, ITEMS_PER_SHARD, concurrency);
   for (let next = 0; next < reached.length; next += concurrency) {
     await Promise.all(
       reached

@@ -12,7 +12,7 @@ import { reprocessRules, runStages } from '../activities/run-stages.js';
 import { connect } from '../db/connection.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { ruleList } from '../db/views/rules.js';
-import { SHARD_CONCURRENCY } from '../workflows/shared.js';
+import { ITEMS_PER_SHARD, SHARD_CONCURRENCY } from '../workflows/shared.js';
 import { copyIntoChangeLog, elementItemsBaseline, writeCopyFile } from './baselines.js';
 import { MspLog, type SizeName, sizes } from './generate-msp.js';
 import { benchTenant, goLive, insertRules, insertTenantCatalog } from './msp-catalog.js';
@@ -166,7 +166,7 @@ async function measure(
 
     const close1 = await closeWithin(sql, limitSeconds, () =>
       // Shards run as the workflow runs them, SHARD_CONCURRENCY at a time.
-      runStages(sql, period.periodId, 50_000, SHARD_CONCURRENCY),
+      runStages(sql, period.periodId, ITEMS_PER_SHARD, SHARD_CONCURRENCY),
     );
     progress(size, `period ${period.startDate}: ${describeClose(close1)}`);
 
@@ -308,7 +308,9 @@ async function timeStages(sql: ReturnType<typeof connect>['sql'], periodId: numb
     stages[stage] += (performance.now() - before) / 1000;
     return value;
   };
-  const { shards } = await timed('prepare', () => preparePeriod(sql, { periodId, itemsPerShard: 50_000 }));
+  const { shards } = await timed('prepare', () =>
+    preparePeriod(sql, { periodId, itemsPerShard: ITEMS_PER_SHARD }),
+  );
   stages.shards = shards.length;
   for (const shard of shards) await computeShard(sql, { periodId, shard }, stages);
   await timed('rollUp', () => rollUp(sql, { periodId }));

@@ -16,7 +16,7 @@ import type { Activities } from '../activities/index.js';
 import type { Shard } from '../activities/period-context.js';
 import type { PeriodTotals } from '../activities/roll-up.js';
 import type { RuleVersion } from '../activities/rule-reach.js';
-import { SHARD_CONCURRENCY, STAGE_ATTRIBUTE } from './shared.js';
+import { ITEMS_PER_SHARD, SHARD_CONCURRENCY, STAGE_ATTRIBUTE } from './shared.js';
 
 export type CloseStage =
   | 'opening'
@@ -233,7 +233,7 @@ async function compute(
   const reached = rules ? await stages.invoiceToReachedByRules({ periodId, rules }) : null;
   const { shards } = reached
     ? { shards: reached.map((id) => ({ from: id, to: id })) }
-    : await stages.preparePeriod({ periodId, itemsPerShard: input.itemsPerShard ?? 50_000 });
+    : await stages.preparePeriod({ periodId, itemsPerShard: input.itemsPerShard ?? ITEMS_PER_SHARD });
   progress.shardsTotal = shards.length;
   progress.shardsDone = 0;
   for (let next = 0; next < shards.length; next += SHARD_CONCURRENCY) {
