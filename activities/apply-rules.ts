@@ -1,6 +1,6 @@
 import type postgres from 'postgres';
 import type { PeriodContext, Shard } from './period-context.js';
-import { likeFromGlob, periodCte, shardCustomersCte } from './sql-fragments.js';
+import { periodCte, ruleCriteriaMatch, shardCustomersCte } from './sql-fragments.js';
 
 /**
  * Applies the tenant's current rules to one shard's staged items (compute-shard.ts). A matching rule
@@ -29,13 +29,7 @@ export async function applyRules(
     -- Credits keep the outcome of what they reverse (generate-adjustments).
     where i.quantity >= 0
       and (r.customer_id is null or r.customer_id = i.customer_id)
-      and (r.customer_pattern is null or sc.name ilike ${likeFromGlob(tx, 'r.customer_pattern')})
-      and (r.customer_tag is null or r.customer_tag = any(sc.tags))
-      and (r.user_pattern is null or i.user_name ilike ${likeFromGlob(tx, 'r.user_pattern')})
-      and (r.sku_code is null or r.sku_code = i.sku_code)
-      and (r.vendor is null or r.vendor = i.vendor)
-      and (r.service is null or r.service = i.service)
-      and (r.element_kind is null or r.element_kind = i.kind)
+      and ${ruleCriteriaMatch(tx, 'r', 'i', 'sc')}
       -- A rule touches an item when their date ranges share a day; a 0-day item (usage, or added
       -- and removed the same day) when the rule covers its date.
       and coalesce(r.from_date, '-infinity'::date) <= greatest(i.active_from, i.active_to - 1)

@@ -1,6 +1,6 @@
 import type postgres from 'postgres';
 import type { RuleCriteria } from '../db/views/rules.js';
-import { likeFromGlob } from './sql-fragments.js';
+import { ruleCriteriaMatch } from './sql-fragments.js';
 
 /** A rule as it was or is: its id and criteria (dates aside). */
 export interface RuleVersion {
@@ -19,12 +19,23 @@ export async function invoiceToReachedByRules(
   sql: postgres.Sql,
   input: { periodId: number; rules: RuleVersion[] },
 ): Promise<number[] | null> {
-  const rules = input.rules.map(({ id, criteria }) => ({ id, ...criteria }));
+  // Named as the rules table's columns, so the criteria are matched by the same SQL as apply-rules.
+  const rules = input.rules.map(({ id, criteria: c }) => ({
+    id,
+    customer: c.customer,
+    customer_pattern: c.customerPattern,
+    customer_tag: c.customerTag,
+    user_pattern: c.userPattern,
+    sku_code: c.sku,
+    vendor: c.vendor,
+    service: c.service,
+    element_kind: c.kind,
+  }));
   const rows = await sql<{ invoiceToId: number; share: number }[]>`
     with rule as (
       select * from jsonb_to_recordset(${sql.json(rules)}) as r(id bigint, customer text,
-        "customerPattern" text, "customerTag" text, "userPattern" text, sku text, vendor text,
-        service text, kind text)
+        customer_pattern text, customer_tag text, user_pattern text, sku_code text, vendor text,
+        service text, element_kind text)
     ),
     reached as (
       select distinct i.invoice_to_id
@@ -34,14 +45,7 @@ export async function invoiceToReachedByRules(
       cross join rule r
       where i.period_id = ${input.periodId}
         and (i.rule_id = r.id or (
-          (r.customer is null or r.customer = c.ref)
-          and (r."customerPattern" is null or pc.name ilike ${likeFromGlob(sql, 'r."customerPattern"')})
-          and (r."customerTag" is null or r."customerTag" = any(pc.tags))
-          and (r."userPattern" is null or i.user_name ilike ${likeFromGlob(sql, 'r."userPattern"')})
-          and (r.sku is null or r.sku = i.sku_code)
-          and (r.vendor is null or r.vendor = i.vendor)
-          and (r.service is null or r.service = i.service)
-          and (r.kind is null or r.kind = i.kind::text)))
+          (r.customer is null or r.customer = c.ref) and ${ruleCriteriaMatch(sql, 'r', 'i', 'pc')}))
     )
     select invoice_to_id as "invoiceToId",
            (select count(*) from reached)::float8

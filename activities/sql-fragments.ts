@@ -90,3 +90,21 @@ export function likeFromGlob(sql: Sql, column: string) {
   const glob = sql.unsafe(column);
   return sql`replace(replace(replace(replace(replace(${glob}, '\\', '\\\\'), '%', '\\%'), '_', '\\_'), '*', '%'), '?', '_')`;
 }
+
+/**
+ * A rule's criteria other than the customer (by pattern and tag, user pattern, SKU, vendor, service,
+ * kind) against item `item` of customer snapshot `customer` (period_customers): every criterion set
+ * must match. `rule` has the rules table's column names.
+ */
+export function ruleCriteriaMatch(sql: Sql, rule: string, item: string, customer: string) {
+  const r = sql.unsafe(rule);
+  const i = sql.unsafe(item);
+  const c = sql.unsafe(customer);
+  return sql`(${r}.customer_pattern is null or ${c}.name ilike ${likeFromGlob(sql, `${rule}.customer_pattern`)})
+    and (${r}.customer_tag is null or ${r}.customer_tag = any(${c}.tags))
+    and (${r}.user_pattern is null or ${i}.user_name ilike ${likeFromGlob(sql, `${rule}.user_pattern`)})
+    and (${r}.sku_code is null or ${r}.sku_code = ${i}.sku_code)
+    and (${r}.vendor is null or ${r}.vendor = ${i}.vendor)
+    and (${r}.service is null or ${r}.service = ${i}.service)
+    and (${r}.element_kind is null or ${r}.element_kind::text = ${i}.kind::text)`;
+}
