@@ -1,6 +1,7 @@
 import type postgres from 'postgres';
 import {
   addDays,
+  canonicalTimeZone,
   localDateToInstant,
   parseLocalDate,
   periodContainingWithHistory,
@@ -37,6 +38,7 @@ export async function openPeriod(sql: postgres.Sql, input: OpenPeriodInput): Pro
     const [tenant] = await tx<{ timeZone: string }[]>`
       select time_zone as "timeZone" from tenants where id = ${input.tenantId}`;
     if (!tenant) throw badData(`unknown tenant '${input.tenantId}'`, { field: 'tenantId' });
+    canonicalTimeZone(tenant.timeZone);
     // One opener at a time per tenant, so two runs cannot both create the same revision.
     await tx`select pg_advisory_xact_lock(hashtext(${`open-period:${input.tenantId}`}))`;
     const history = await periodConfigHistory(tx, input.tenantId);

@@ -1,5 +1,5 @@
 import type postgres from 'postgres';
-import { periodEndedBefore as endedBefore, instantToLocalDate } from '../billing/index.js';
+import { canonicalTimeZone, periodEndedBefore as endedBefore, instantToLocalDate } from '../billing/index.js';
 import { periodConfigHistory } from '../db/views/periods.js';
 import { badData } from './errors.js';
 
@@ -12,7 +12,7 @@ export async function periodEndedBefore(
     { timeZone: string }[]
   >`select time_zone as "timeZone" from tenants where id = ${input.tenantId}`;
   if (!tenant) throw badData(`unknown tenant '${input.tenantId}'`, { field: 'tenantId' });
-  const firedOn = instantToLocalDate(new Date(input.firedAt), tenant.timeZone);
+  const firedOn = instantToLocalDate(new Date(input.firedAt), canonicalTimeZone(tenant.timeZone));
   const history = await periodConfigHistory(sql, input.tenantId);
   return { firedOn, periodEnd: history.length > 0 ? endedBefore(history, firedOn) : null };
 }

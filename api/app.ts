@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
+import { TenantConfigError } from '../billing/index.js';
 import { authenticate } from './auth.js';
 import type { ApiDependencies, AppEnv } from './context.js';
 import { docsPage } from './docs-page.js';
@@ -77,6 +78,13 @@ export function createApp(deps: ApiDependencies) {
         { detail: error.message, ...(error.errors ? { errors: error.errors } : {}) },
         error.headers,
       );
+    }
+    if (error instanceof TenantConfigError) {
+      // A row stored before the checks: the tenant's own data is at fault, not the server.
+      return problem(c, 409, 'Conflict', {
+        detail: `the tenant's stored configuration cannot be used (${error.message}): change it with PATCH /v1/tenant`,
+        errors: [{ field: error.field, reason: error.reason }],
+      });
     }
     if (error instanceof HTTPException) {
       // Hono's own validators throw these, for a body that is not JSON at all.

@@ -9,4 +9,5 @@ export * from './patterns.js';
 export * from './periods.js';
 export * from './proration.js';
 export * from './rules.js';
+export * from './tenant-config.js';
 export * from './tiers.js';

@@ -1,20 +1,40 @@
 import { Hono } from 'hono';
+import { tenantConfigProblems } from '../../db/views/tenant.js';
+import { tenantFaults } from '../../runtime/tenant-faults.js';
 import type { AppEnv } from '../context.js';
 
-/** `GET /health`: the state of the database and of Temporal, 503 when either is down. */
+/**
+ * `GET /health`: the state of the database and of Temporal, 503 when either is down. Tenants that
+ * cannot run (a configuration stored before the checks, a schedule this process could not create)
+ * are listed and make the status 'degraded' with a 200: the product still serves every other tenant.
+ */
 export function healthRoutes() {
   return new Hono<AppEnv>().get('/', async (c) => {
     const { sql, temporal } = c.var.deps;
+    let configProblems: { tenantId: string; reason: string }[] = [];
     const [database, workflowService] = await Promise.all([
       probe(async () => {
-        await sql`select 1`;
+        configProblems = await tenantConfigProblems(sql);
       }),
       probe(async () => {
         await temporal.workflowService.getSystemInfo({});
       }),
     ]);
+    const tenants = [
+      ...configProblems,
+      ...tenantFaults().map(({ tenantId, reason }) => ({ tenantId, reason })),
+    ];
     const up = database.up && workflowService.up;
-    return c.json({ status: up ? 'ok' : 'degraded', database, temporal: workflowService }, up ? 200 : 503);
+    const status = up && tenants.length === 0 ? 'ok' : 'degraded';
+    return c.json(
+      {
+        status,
+        database,
+        temporal: workflowService,
+        ...(tenants.length > 0 ? { degradedTenants: tenants } : {}),
+      },
+      up ? 200 : 503,
+    );
   });
 }
 

@@ -3,11 +3,14 @@ import type postgres from 'postgres';
 import {
   addDays,
   type ConfigHistory,
+  canonicalTimeZone,
+  currencyOf,
   instantToLocalDate,
   minLocalDate,
-  type PeriodConfig,
+  PERIOD_MODES,
+  periodConfigOf,
   periodContainingWithHistory,
-  validatePeriodConfig,
+  TenantConfigError,
 } from '../../billing/index.js';
 import { periodConfigHistory } from '../../db/views/periods.js';
 import { configInForce, tenantSettings } from '../../db/views/tenant.js';
@@ -16,7 +19,7 @@ import { allow, staff } from '../auth.js';
 import { invalid, notFound, ProblemError } from '../problems.js';
 import { errorResponses, router, security } from '../router.js';
 
-const modes = ['calendar', 'fixed_day', 'days_before_end'] as const;
+const modes = PERIOD_MODES;
 
 const TenantSchema = z
   .object({
@@ -121,11 +124,7 @@ export function tenantRoutes() {
     async (c) => {
       const patch = c.req.valid('json');
       const { principal, deps } = c.var;
-      const timeZone = patch.timeZone === undefined ? undefined : canonicalTimeZone(patch.timeZone);
-      const period = patch.period === undefined ? undefined : periodConfigOf(patch.period);
-      if (patch.currency !== undefined && !Intl.supportedValuesOf('currency').includes(patch.currency)) {
-        throw invalid('currency', `'${patch.currency}' is not an ISO 4217 currency`);
-      }
+      const { timeZone, currency, period } = validPatch(patch);
       await deps.sql.begin(async (tx) => {
         // One change at a time, and no period opens while the configuration moves under it.
         await tx`select pg_advisory_xact_lock(hashtext(${`open-period:${principal.tenantId}`}))`;
@@ -138,11 +137,11 @@ export function tenantRoutes() {
         const after = {
           name: patch.name ?? before.name,
           timeZone: timeZone ?? before.timeZone,
-          currency: patch.currency ?? before.currency,
+          currency: currency?.currency ?? before.currency,
           currencyMinorUnits:
             patch.currencyMinorUnits ??
-            (patch.currency !== undefined && patch.currency !== before.currency
-              ? minorUnitsOf(patch.currency)
+            (currency !== undefined && currency.currency !== before.currency
+              ? currency.minorUnits
               : before.currencyMinorUnits),
         };
         const changes: Record<string, unknown> = {};
@@ -205,30 +204,21 @@ export function tenantRoutes() {
   return app;
 }
 
-/** The IANA name as Intl resolves it ('utc' -> 'UTC'), or a 400. */
-function canonicalTimeZone(value: string): string {
+/** The patch through the shared tenant-configuration rules; a refused value is a 400 naming its field. */
+function validPatch(patch: {
+  timeZone?: string | undefined;
+  currency?: string | undefined;
+  period?: { mode: string; day?: number | undefined } | undefined;
+}) {
   try {
-    return new Intl.DateTimeFormat('en', { timeZone: value }).resolvedOptions().timeZone;
-  } catch {
-    throw invalid('timeZone', `'${value}' is not an IANA time zone`);
-  }
-}
-
-function minorUnitsOf(currency: string): number {
-  return (
-    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2
-  );
-}
-
-function periodConfigOf(input: { mode: PeriodConfig['mode']; day?: number | undefined }): PeriodConfig {
-  if (input.mode === 'calendar') {
-    if (input.day !== undefined) throw invalid('period.day', 'calendar periods take no day');
-    return { mode: 'calendar' };
-  }
-  try {
-    return validatePeriodConfig({ mode: input.mode, day: input.day as number });
+    return {
+      timeZone: patch.timeZone === undefined ? undefined : canonicalTimeZone(patch.timeZone),
+      currency: patch.currency === undefined ? undefined : currencyOf(patch.currency),
+      period: patch.period === undefined ? undefined : periodConfigOf(patch.period.mode, patch.period.day),
+    };
   } catch (error) {
-    throw invalid('period.day', error instanceof Error ? error.message : String(error));
+    if (error instanceof TenantConfigError) throw invalid(error.field, error.reason);
+    throw error;
   }
 }
 

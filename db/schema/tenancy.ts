@@ -37,6 +37,11 @@ export const tenants = pgTable(
     check('tenants_id_slug', sql`${t.id} ~ '^[a-z0-9][a-z0-9-]{0,62}$'`),
     check('tenants_currency_iso', sql`${t.currency} ~ '^[A-Z]{3}$'`),
     check('tenants_minor_units', sql`${t.currencyMinorUnits} between 0 and 4`),
+    // An IANA name PostgreSQL knows (an unknown one raises); offsets are refused, their sign reads backwards.
+    check(
+      'tenants_time_zone',
+      sql`${t.timeZone} ~ '^[A-Za-z][A-Za-z0-9_+/-]*$' and timezone(${t.timeZone}, timestamptz '2000-01-01 00:00:00+00') is not null`,
+    ),
   ],
 );
 
@@ -61,9 +66,10 @@ export const periodConfigs = pgTable(
     primaryKey({ columns: [t.tenantId, t.effectiveFrom] }),
     check(
       'period_configs_day',
+      // `is not null` spelled out: a null day makes `between` null, and a null check passes.
       sql`(${t.mode} = 'calendar' and ${t.day} is null)
-        or (${t.mode} = 'fixed_day' and ${t.day} between 1 and 31)
-        or (${t.mode} = 'days_before_end' and ${t.day} between 0 and 27)`,
+        or (${t.mode} = 'fixed_day' and ${t.day} is not null and ${t.day} between 1 and 31)
+        or (${t.mode} = 'days_before_end' and ${t.day} is not null and ${t.day} between 0 and 27)`,
     ),
   ],
 );

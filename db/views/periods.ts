@@ -3,6 +3,7 @@ import {
   type ConfigHistory,
   type Period,
   parseLocalDate,
+  periodConfigOf,
   periodContainingWithHistory,
 } from '../../billing/index.js';
 
@@ -15,10 +16,8 @@ export async function periodConfigHistory(sql: Sql, tenantId: string): Promise<C
   >`
     select effective_from::text as "effectiveFrom", mode, day
     from period_configs where tenant_id = ${tenantId} order by effective_from`;
-  return rows.map((row) => ({
-    effectiveFrom: row.effectiveFrom,
-    config: row.mode === 'calendar' ? { mode: 'calendar' as const } : { mode: row.mode, day: row.day ?? 0 },
-  }));
+  // A row stored before the checks (a null day) throws TenantConfigError instead of reading as day 0.
+  return rows.map((row) => ({ effectiveFrom: row.effectiveFrom, config: periodConfigOf(row.mode, row.day) }));
 }
 
 /** The tenant's period holding `date` (a local date), or undefined for an unknown or unconfigured tenant. */

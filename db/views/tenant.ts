@@ -4,6 +4,7 @@ import {
   instantToLocalDate,
   type PeriodConfig,
   periodContainingWithHistory,
+  storedTenantProblem,
 } from '../../billing/index.js';
 import { periodConfigHistory } from './periods.js';
 
@@ -43,7 +44,9 @@ export async function tenantSettings(sql: Sql, tenantId: string, now = new Date(
     select effective_from::text as "effectiveFrom", mode, day, created_by as "createdBy",
            to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as "createdAt"
     from period_configs where tenant_id = ${tenantId} order by effective_from`;
-  const history = await periodConfigHistory(sql, tenantId);
+  // A stored configuration that cannot run still reads, so an admin can see it and PATCH it.
+  const problem = storedTenantProblem({ ...tenant, periods: periodConfigs });
+  const history = problem ? [] : await periodConfigHistory(sql, tenantId);
   if (history.length === 0) return { ...tenant, periodConfig: null, periodConfigs, currentPeriod: null };
   const today = instantToLocalDate(now, tenant.timeZone);
   const period = periodContainingWithHistory(history, today);
@@ -69,4 +72,26 @@ export async function tenantSettings(sql: Sql, tenantId: string, now = new Date(
       status: row?.status ?? 'open',
     },
   } satisfies TenantSettings;
+}
+
+/** Every tenant whose stored configuration cannot run (rows older than the checks), with the reason. */
+export async function tenantConfigProblems(sql: Sql): Promise<{ tenantId: string; reason: string }[]> {
+  const tenants = await sql<
+    {
+      id: string;
+      timeZone: string;
+      currency: string;
+      currencyMinorUnits: number;
+      periods: { mode: string; day: number | null }[];
+    }[]
+  >`
+    select t.id, t.time_zone as "timeZone", t.currency, t.currency_minor_units as "currencyMinorUnits",
+           coalesce(json_agg(json_build_object('mode', pc.mode, 'day', pc.day))
+                      filter (where pc.tenant_id is not null), '[]') as periods
+    from tenants t left join period_configs pc on pc.tenant_id = t.id
+    group by t.id order by t.id`;
+  return tenants.flatMap((tenant) => {
+    const problem = storedTenantProblem(tenant);
+    return problem ? [{ tenantId: tenant.id, reason: problem.message }] : [];
+  });
 }

@@ -117,7 +117,7 @@ describe('PATCH /v1/tenant', () => {
       [{ currency: 'XXY' }, { field: 'currency', reason: "'XXY' is not an ISO 4217 currency" }],
       [
         { period: { mode: 'fixed_day' } },
-        { field: 'period.day', reason: 'fixed_day period day must be a whole number 1..31, got undefined' },
+        { field: 'period.day', reason: 'fixed_day periods need a day (1..31)' },
       ],
       [
         { period: { mode: 'days_before_end', day: 28 } },
