@@ -14,7 +14,8 @@ export function healthRoutes() {
     let configProblems: { tenantId: string; reason: string }[] = [];
     const [database, workflowService] = await Promise.all([
       probe(async () => {
-        configProblems = await tenantConfigProblems(sql);
+        const faults = await tenantConfigProblems(sql);
+        configProblems = faults.map(({ tenantId, problem }) => ({ tenantId, reason: problem.message }));
       }),
       probe(async () => {
         await temporal.workflowService.getSystemInfo({});

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { periodHolding } from '../../db/views/periods.js';
+import { assertTenantRunnable } from '../../db/views/tenant.js';
 import { CloseError } from '../../workflows/client.js';
 import type { CloseProgress } from '../../workflows/period-close.js';
 import { allow, readers } from '../auth.js';
@@ -181,6 +182,8 @@ export function periodRoutes() {
     Remind,
     async (c, periodEnd, revision, body) => {
       const ref = { tenantId: c.var.principal.tenantId, periodEnd, revision };
+      // Refused here (409) rather than accepted and failed by the run's first activity.
+      await assertTenantRunnable(c.var.deps.sql, ref.tenantId);
       const started = await c.var.deps.closes.start({ ...ref, ...body });
       return {
         workflowId: started.workflowId,

@@ -5,6 +5,7 @@ import {
   type PeriodConfig,
   periodContainingWithHistory,
   storedTenantProblem,
+  type TenantConfigError,
 } from '../../billing/index.js';
 import { periodConfigHistory } from './periods.js';
 
@@ -74,8 +75,11 @@ export async function tenantSettings(sql: Sql, tenantId: string, now = new Date(
   } satisfies TenantSettings;
 }
 
-/** Every tenant whose stored configuration cannot run (rows older than the checks), with the reason. */
-export async function tenantConfigProblems(sql: Sql): Promise<{ tenantId: string; reason: string }[]> {
+/** Every tenant (or the one named) whose stored configuration cannot run (rows older than the checks). */
+export async function tenantConfigProblems(
+  sql: Sql,
+  tenantId?: string,
+): Promise<{ tenantId: string; problem: TenantConfigError }[]> {
   const tenants = await sql<
     {
       id: string;
@@ -89,9 +93,16 @@ export async function tenantConfigProblems(sql: Sql): Promise<{ tenantId: string
            coalesce(json_agg(json_build_object('mode', pc.mode, 'day', pc.day))
                       filter (where pc.tenant_id is not null), '[]') as periods
     from tenants t left join period_configs pc on pc.tenant_id = t.id
+    where ${tenantId === undefined ? sql`true` : sql`t.id = ${tenantId}`}
     group by t.id order by t.id`;
   return tenants.flatMap((tenant) => {
     const problem = storedTenantProblem(tenant);
-    return problem ? [{ tenantId: tenant.id, reason: problem.message }] : [];
+    return problem ? [{ tenantId: tenant.id, problem }] : [];
   });
+}
+
+/** Refuses work for a tenant whose stored configuration cannot run, before anything is started. */
+export async function assertTenantRunnable(sql: Sql, tenantId: string): Promise<void> {
+  const [fault] = await tenantConfigProblems(sql, tenantId);
+  if (fault) throw fault.problem;
 }
