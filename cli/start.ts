@@ -7,6 +7,7 @@ import { connect } from '../db/connection.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { installTemporalLogging } from '../runtime/logging.js';
 import { ensureDatabase, startPostgres } from '../runtime/postgres.js';
+import { TemporalCliUnavailable } from '../runtime/temporal-cli.js';
 import { startTemporal } from '../runtime/temporal-server.js';
 import { ensureCloseSchedules } from '../worker/close-schedules.js';
 import { createWorker } from '../worker/create-worker.js';
@@ -24,6 +25,12 @@ const temporal = await startTemporal({
   port: port('MONTHEND_TEMPORAL_PORT', 7233),
   uiPort: port('MONTHEND_TEMPORAL_UI_PORT', 8233),
   ui: true,
+}).catch(async (error) => {
+  await postgres.stop();
+  // One paragraph saying what to do, not a stack trace.
+  if (!(error instanceof TemporalCliUnavailable)) throw error;
+  console.error(error.message);
+  process.exit(1);
 });
 const databaseUrl = process.env.DATABASE_URL ?? (await ensureDatabase(postgres.url, 'monthend'));
 await migrateDatabase(databaseUrl);

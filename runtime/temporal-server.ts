@@ -1,7 +1,7 @@
 import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { SEARCH_ATTRIBUTES } from '../workflows/shared.js';
-import { findTemporalCli } from './temporal-cli.js';
+import { buildTemporalCli, obtainTemporalCli } from './temporal-cli.js';
 
 export interface RunningTemporal {
   address: string;
@@ -17,12 +17,14 @@ export interface DevServerOptions {
   port?: number;
   uiPort?: number;
   ui?: boolean;
+  /** Where the progress of a Go build of the CLI goes; the console by default. */
+  log?: (line: string) => void;
 }
 
 /**
  * `TEMPORAL_ADDRESS` when set (an existing server). Otherwise a dev server started through the SDK:
  * from `TEMPORAL_CLI_PATH`, `temporal` on PATH or the cached build as an existing-path executable,
- * else the SDK's own download.
+ * else the SDK's own download, else (download host unreachable, or the download failed) the Go build.
  */
 export async function startTemporal(options: DevServerOptions = {}): Promise<RunningTemporal> {
   const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
@@ -32,26 +34,41 @@ export async function startTemporal(options: DevServerOptions = {}): Promise<Run
     return { address: external, namespace, stop: async () => {} };
   }
 
-  const cli = await findTemporalCli();
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: cli ? { type: 'existing-path', path: cli } : { type: 'cached-download' },
-      ip: '127.0.0.1',
-      namespace,
-      ...(options.port ? { port: options.port } : {}),
-      ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
-      ui: options.ui ?? false,
-      ...(options.uiPort ? { uiPort: options.uiPort } : {}),
-      searchAttributes: SEARCH_ATTRIBUTES,
-      log: { format: 'pretty', level: 'error' },
-    },
-  });
+  const cli = await obtainTemporalCli(options.log);
+  const start = (executable: string | undefined) =>
+    TestWorkflowEnvironment.createLocal({ server: serverOptions(executable, namespace, options) });
+  let env: TestWorkflowEnvironment;
+  try {
+    env = await start(cli);
+  } catch (error) {
+    // The host answered but the download failed (a proxy, a missing release): build instead.
+    if (cli || !/download/i.test(String(error))) throw error;
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    (options.log ?? console.log)(
+      `the SDK could not download the Temporal CLI (${reason}): building it instead`,
+    );
+    env = await start(await buildTemporalCli(options.log));
+  }
   const uiPort = options.uiPort ?? (options.ui ? Number(env.address.split(':').at(-1)) + 1000 : undefined);
   return {
     address: env.address,
     namespace,
     ...(uiPort ? { uiUrl: `http://127.0.0.1:${uiPort}` } : {}),
     stop: () => env.teardown(),
+  };
+}
+
+function serverOptions(cli: string | undefined, namespace: string, options: DevServerOptions) {
+  return {
+    executable: cli ? { type: 'existing-path' as const, path: cli } : { type: 'cached-download' as const },
+    ip: '127.0.0.1',
+    namespace,
+    ...(options.port ? { port: options.port } : {}),
+    ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
+    ui: options.ui ?? false,
+    ...(options.uiPort ? { uiPort: options.uiPort } : {}),
+    searchAttributes: SEARCH_ATTRIBUTES,
+    log: { format: 'pretty', level: 'error' },
   };
 }
 
