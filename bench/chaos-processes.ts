@@ -58,6 +58,7 @@ export class Servers {
  */
 export class SupervisedWorker {
   private child: ChildProcess | undefined;
+  private ready = false;
   private stopping = false;
   kills = 0;
   /** Exits this script did not cause: a worker that gave up during a server restart. */
@@ -70,11 +71,16 @@ export class SupervisedWorker {
     const script = fileURLToPath(new URL('./chaos-worker.ts', import.meta.url));
     const child = spawn(process.execPath, ['--import', 'tsx', script], {
       env: { ...process.env, ...this.env },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
     this.starts += 1;
     this.child = child;
+    this.ready = false;
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('READY') && this.child === child) this.ready = true;
+    });
     child.once('exit', (_code, signal) => {
+      if (this.child === child) this.ready = false;
       if (this.stopping) return;
       if (signal !== 'SIGKILL') this.unexpectedExits += 1;
       setTimeout(() => {
@@ -83,7 +89,11 @@ export class SupervisedWorker {
     });
   }
 
-  kill() {
+  /** SIGKILL to a worker that is polling: one still starting is waited for, so every kill hits a live one. */
+  async kill(skip: () => boolean = () => false) {
+    while (!this.ready && !this.stopping && !skip()) await sleep(100);
+    if (this.stopping || skip()) return;
+    this.ready = false;
     this.kills += 1;
     this.child?.kill('SIGKILL');
   }

@@ -127,6 +127,12 @@ async function generateBook(size: SizeName, serverUrl: string) {
     await admin.unsafe('create database chaos_book');
     await migrateDatabase(url('chaos_book'));
     const batches = [...log.batches(BATCH)];
+    // A small book has one batch: cut its end so the book keeps a head and the faults get batches.
+    while (batches.length <= HELD_BACK) {
+      const last = batches.pop() ?? [];
+      const half = Math.ceil(last.length / 2);
+      batches.push(last.slice(0, half), last.slice(half));
+    }
     const heldBack = batches.slice(-HELD_BACK);
     let entries = 0;
     const ingestInto = async (list: ChangeEntry[][]) => {
@@ -219,13 +225,14 @@ async function closeRun(
     const started = performance.now();
     await closes.start(ref);
     let finished = false;
+    // Kills wait for a live worker, so one landing after the close finished is not made.
     const injecting = (async () => {
       for (const fault of planned) {
         const wait = fault.atMs - (performance.now() - started);
         if (wait > 0) await sleep(wait);
         if (finished) return;
         say(`${label}: ${fault.kind} at ${((performance.now() - started) / 1000).toFixed(1)} s`);
-        if (fault.kind === 'kill') worker.kill();
+        if (fault.kind === 'kill') await worker.kill(() => finished);
         if (fault.kind === 'postgres') {
           await servers.restartPostgres();
           faults.postgresRestarts += 1;
