@@ -144,6 +144,8 @@ export const items = pgTable(
     amount: money('amount').notNull().default('0'),
     billable: boolean('billable').notNull().default(true),
     ruleId: bigint('rule_id', { mode: 'number' }),
+    // The rule's name when the item was computed: renaming the rule later changes nothing shown here.
+    ruleName: text('rule_name'),
     carriedOver: boolean('carried_over').notNull().default(false),
     // An adjustment bills, in this period, a late change that belongs to an approved period.
     adjustsPeriodId: bigint('adjusts_period_id', { mode: 'number' }),
