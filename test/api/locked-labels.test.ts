@@ -41,6 +41,14 @@ async function december() {
     detail: (await api.call('GET', '/v1/periods/2025-12-15/service-detail', admin)).json,
     totals: (await api.call('GET', '/v1/periods/2025-12-15/totals', admin)).json,
     odata: (await api.call('GET', '/odata/Items?$filter=periodEnd eq 2025-12-31&$orderby=id', admin)).json,
+    odataTotals: (
+      await api.call(
+        'GET',
+        '/odata/CustomerTotals?$filter=periodEnd eq 2025-12-31&$orderby=customerId',
+        admin,
+      )
+    ).json,
+    reseller: (await api.call('GET', '/v1/periods/2025-12-15/totals?level=reseller', admin)).json,
     csv: await bytes('/v1/periods/2025-12-15/export.csv'),
     xlsx: await bytes('/v1/periods/2025-12-15/export.xlsx'),
   };
@@ -61,7 +69,7 @@ describe('an approved period shows the labels of its computation, whatever is ed
     expect(before.csv.equals(await readFile(file('csv')?.path ?? ''))).toBe(true);
   });
 
-  it('keeps rule, SKU and customer labels in every view, OData and live export after edits', async () => {
+  it('keeps rule, SKU and customer labels and the tree in every view, OData and live export after edits', async () => {
     const betaItem = before.items.items.find(
       (item: { customer: { ref: string } }) => item.customer.ref === 'r1b',
     );
@@ -79,12 +87,49 @@ describe('an approved period shows the labels of its computation, whatever is ed
     await ingest(sql, tenantId, [
       { kind: 'customer.renamed', occurredAt: '2026-01-10T00:00:00Z', customer: 'r1b', name: 'Beta Ltd' },
     ]);
+    // Alpha leaves Northwind and pays for itself from now on, re-tagged.
+    const moved = await api.call('PATCH', '/v1/customers/r1a', admin, {
+      parent: null,
+      relationship: 'direct',
+      tags: ['moved'],
+    });
+    expect(moved.json).toMatchObject({
+      parent: null,
+      relationship: 'direct',
+      tags: ['moved'],
+      invoiceTo: 'r1a',
+    });
 
     const after = await december();
     expect(after.items).toEqual(before.items);
     expect(after.detail).toEqual(before.detail);
     expect(after.totals).toEqual(before.totals);
     expect(after.odata).toEqual(before.odata);
+    expect(after.odataTotals).toEqual(before.odataTotals);
+    expect(after.reseller).toEqual(before.reseller);
+    // December's tree: Alpha under Northwind, which pays for it and rolls it up.
+    expect(
+      after.odataTotals.value.map((r: Record<string, unknown>) => [
+        r.customerRef,
+        r.parentRef,
+        r.invoiceToRef,
+        r.amount,
+      ]),
+    ).toEqual([
+      ['c1', null, 'c1', 34],
+      ['r1', null, 'r1', 50],
+      ['r1a', 'r1', 'r1', 31],
+      ['r1b', 'r1', 'r1', 0],
+    ]);
+    expect(after.reseller.totals).toEqual([
+      {
+        customer: { ref: 'r1', name: 'Northwind Reseller' },
+        parent: null,
+        depth: 0,
+        itemCount: 3,
+        amount: '81.00',
+      },
+    ]);
     expect(after.csv.equals(before.csv)).toBe(true);
     expect(after.xlsx.equals(before.xlsx)).toBe(true);
   });
