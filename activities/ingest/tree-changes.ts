@@ -112,8 +112,11 @@ export async function judgeTreeChanges(
   }
 
   const judged: JudgedTree = { rejected: [], writes: [], latest: new Map() };
+  // Every instant the tree changes at, sorted: a batch of many moves looks up its span, not every row.
+  const changes = [...timelines.values()].flatMap((timeline) => timeline.rows.map((row) => row.from));
+  changes.sort((a, b) => a - b);
   for (const treeChange of plan.treeChanges) {
-    const outcome = judge(treeChange, timelines, createdIso, judged);
+    const outcome = judge(treeChange, timelines, createdIso, judged, changes);
     if (outcome !== undefined) judged.rejected.push({ change: treeChange.change, problem: outcome });
   }
   for (const [ref, timeline] of timelines) {
@@ -129,6 +132,7 @@ function judge(
   timelines: Map<string, Timeline>,
   createdIso: Map<string, string>,
   judged: JudgedTree,
+  changes: number[],
 ): Problem | undefined {
   const entry = change.entry;
   if (entry.kind !== 'customer.updated') return undefined;
@@ -155,10 +159,10 @@ function judge(
   const until = position < 0 ? Number.POSITIVE_INFINITY : (timeline.rows[position]?.from ?? 0);
   timeline.rows.splice(position < 0 ? timeline.rows.length : position, 0, after);
   const instants = new Set([change.at]);
-  for (const other of timelines.values()) {
-    for (const row of other.rows) if (row.from > change.at && row.from < until) instants.add(row.from);
+  for (let i = firstAfter(changes, change.at); i < changes.length && (changes[i] ?? 0) < until; i++) {
+    instants.add(changes[i] ?? 0);
   }
-  for (const at of [...instants].sort((a, b) => a - b)) {
+  for (const at of instants) {
     const path = [customer.ref];
     let next = after.parentRef;
     while (next !== null) {
@@ -186,9 +190,22 @@ function judge(
     }
     timeline.recorded = true;
   }
+  changes.splice(firstAfter(changes, change.at), 0, change.at);
   judged.writes.push({ customerRef: customer.ref, validFrom: entry.occurredAt, change, ...after });
   judged.latest.set(customer.ref, after);
   return undefined;
+}
+
+/** The index of the first instant after `at` in the sorted `instants`. */
+function firstAfter(instants: number[], at: number): number {
+  let low = 0;
+  let high = instants.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((instants[middle] ?? 0) <= at) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** The row in force at `at`: the last one from at or before it (a later row of the same instant wins). */
@@ -203,14 +220,15 @@ function stateAt(timeline: Timeline, at: number): TreeRow | undefined {
 
 const ROWS = 'jsonb_array_elements($2::text::jsonb) as r(x)';
 
-// Refs resolve inside the tenant; the state recorded from creation takes the creating entry's actor.
+// Refs resolve inside the tenant; the state recorded from creation takes the actor of the customer's
+// first name, which is its creating entry's.
 const INSERT_TREE = `
   insert into customer_tree (tenant_id, customer_id, valid_from, parent_id, relationship, reseller_billing,
     tags, actor, change_id)
   select $1, c.id, (x->>1)::timestamptz, p.id, (x->>3)::billing_relationship, (x->>4)::reseller_billing,
     array(select jsonb_array_elements_text(x->5)),
-    coalesce(x->>6, (select l.actor from change_log l where l.tenant_id = $1 and l.kind = 'customer.created'
-      and l.customer_ref = c.ref order by l.id limit 1), 'unknown'),
+    coalesce(x->>6, (select h.actor from name_history h where h.tenant_id = $1 and h.subject = 'customer'
+      and h.subject_id = c.id order by h.valid_from, h.id limit 1), 'unknown'),
     (x->>7)::int8
   from ${ROWS}
   join customers c on c.tenant_id = $1 and c.ref = x->>0
