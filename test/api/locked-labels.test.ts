@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportPeriod } from '../../activities/export-period.js';
+import { runStages } from '../../activities/run-stages.js';
 import { apiForTests } from '../support/api.js';
 import { uniqueTenantId } from '../support/closes.js';
 import { freshDatabase } from '../support/database.js';
@@ -132,5 +133,15 @@ describe('an approved period shows the labels of its computation, whatever is ed
     ]);
     expect(after.csv.equals(before.csv)).toBe(true);
     expect(after.xlsx.equals(before.xlsx)).toBe(true);
+  });
+
+  it('gives an open period the rule’s new name when it is reprocessed, as it gives it the rules of today', async () => {
+    const ruleNames = async () =>
+      (await api.call('GET', '/v1/periods/2026-01-15/items?customer=r1b', admin)).json.items.map(
+        (item: { rule: { name: string } | null }) => item.rule?.name ?? null,
+      );
+    expect(await ruleNames()).toEqual(['Beta go-live', null]);
+    await runStages(sql, book.januaryId);
+    expect(await ruleNames()).toEqual(['Beta launch', null]);
   });
 });
