@@ -55,7 +55,7 @@ export async function preparePeriod(
       -- invoice_to(c) = c when direct; via p: invoice_to(p) when p bills aggregate, else c itself.
       tree as (
         select c.id, c.parent_id, c.id as invoice_to_id, 0 as depth, array[]::bigint[] as ancestor_ids,
-               c.reseller_billing
+               c.relationship, c.reseller_billing
         from at_end c
         where c.parent_id is null
         union all
@@ -63,14 +63,15 @@ export async function preparePeriod(
                case when c.relationship = 'direct' then c.id
                     when tree.reseller_billing = 'aggregate' then tree.invoice_to_id
                     else c.id end,
-               tree.depth + 1, array_prepend(tree.id, tree.ancestor_ids), c.reseller_billing
+               tree.depth + 1, array_prepend(tree.id, tree.ancestor_ids), c.relationship, c.reseller_billing
         from tree
         join at_end c on c.parent_id = tree.id
       )
       insert into period_customers
-        (period_id, tenant_id, customer_id, parent_id, invoice_to_id, depth, ancestor_ids, name, tags)
-      select period.id, period.tenant_id, tree.id, tree.parent_id, tree.invoice_to_id, tree.depth,
-             tree.ancestor_ids, coalesce(n.name, c.name), c.tags
+        (period_id, tenant_id, customer_id, parent_id, relationship, reseller_billing, invoice_to_id, depth,
+         ancestor_ids, name, tags)
+      select period.id, period.tenant_id, tree.id, tree.parent_id, tree.relationship, tree.reseller_billing,
+             tree.invoice_to_id, tree.depth, tree.ancestor_ids, coalesce(n.name, c.name), c.tags
       from tree
       join at_end c on c.id = tree.id
       left join snapshot_names n on n.subject_id = tree.id, period`;

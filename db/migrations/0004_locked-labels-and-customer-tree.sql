@@ -15,6 +15,12 @@ CREATE TABLE "customer_tree" (
 );
 --> statement-breakpoint
 ALTER TABLE "items" ADD COLUMN "rule_name" text;--> statement-breakpoint
+ALTER TABLE "period_customers" ADD COLUMN "relationship" "billing_relationship";--> statement-breakpoint
+ALTER TABLE "period_customers" ADD COLUMN "reseller_billing" "reseller_billing";--> statement-breakpoint
+-- Snapshots taken before this migration get the customer's configuration as it stands now: the nearest left.
+UPDATE "period_customers" pc SET "relationship" = c."relationship", "reseller_billing" = c."reseller_billing" FROM "customers" c WHERE c."id" = pc."customer_id" AND c."tenant_id" = pc."tenant_id";--> statement-breakpoint
+ALTER TABLE "period_customers" ALTER COLUMN "relationship" SET NOT NULL;--> statement-breakpoint
+ALTER TABLE "period_customers" ALTER COLUMN "reseller_billing" SET NOT NULL;--> statement-breakpoint
 ALTER TABLE "customer_tree" ADD CONSTRAINT "customer_tree_customer_fk" FOREIGN KEY ("tenant_id","customer_id") REFERENCES "public"."customers"("tenant_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "customer_tree" ADD CONSTRAINT "customer_tree_parent_fk" FOREIGN KEY ("tenant_id","parent_id") REFERENCES "public"."customers"("tenant_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "customer_tree_customer" ON "customer_tree" USING btree ("tenant_id","customer_id","valid_from");--> statement-breakpoint

@@ -120,11 +120,11 @@ describe('a customer moved to another reseller and re-tagged after a period ends
     expect(await itemLines(january.periodId)).toEqual(januaryItems);
     expect(await rollupLines(sql, january.periodId)).toEqual(januaryRollups);
     const [end1] = await sql`
-      select p.ref as parent, inv.ref as invoice_to, pc.tags from period_customers pc
+      select p.ref as parent, pc.relationship, inv.ref as invoice_to, pc.tags from period_customers pc
       join customers c on c.id = pc.customer_id join customers p on p.id = pc.parent_id
       join customers inv on inv.id = pc.invoice_to_id
       where pc.period_id = ${january.periodId} and c.ref = 'end1'`;
-    expect(end1).toEqual({ parent: 'res1', invoice_to: 'res1', tags: ['test'] });
+    expect(end1).toEqual({ parent: 'res1', relationship: 'via', invoice_to: 'res1', tags: ['test'] });
   });
 
   it('bills the next period with the move: under res2 on its behalf, no longer excluded', async () => {
@@ -151,5 +151,50 @@ describe('a customer moved to another reseller and re-tagged after a period ends
     ]);
     // January, approved, still shows the tree it was billed with.
     expect(await itemLines(january.periodId)).toEqual(januaryItems);
+    const trees = await sql`
+      select pc.period_id = ${january.periodId} as january, c.ref, p.ref as parent, pc.relationship,
+             pc.reseller_billing, inv.ref as invoice_to, pc.tags
+      from period_customers pc join customers c on c.id = pc.customer_id
+      left join customers p on p.id = pc.parent_id join customers inv on inv.id = pc.invoice_to_id
+      where pc.period_id in (${january.periodId}, ${february.periodId}) and c.ref in ('end1', 'res2')
+      order by 1 desc, c.ref`;
+    expect(trees).toEqual([
+      {
+        january: true,
+        ref: 'end1',
+        parent: 'res1',
+        relationship: 'via',
+        reseller_billing: 'aggregate',
+        invoice_to: 'res1',
+        tags: ['test'],
+      },
+      {
+        january: true,
+        ref: 'res2',
+        parent: null,
+        relationship: 'direct',
+        reseller_billing: 'on_behalf',
+        invoice_to: 'res2',
+        tags: [],
+      },
+      {
+        january: false,
+        ref: 'end1',
+        parent: 'res2',
+        relationship: 'via',
+        reseller_billing: 'aggregate',
+        invoice_to: 'end1',
+        tags: [],
+      },
+      {
+        january: false,
+        ref: 'res2',
+        parent: null,
+        relationship: 'direct',
+        reseller_billing: 'on_behalf',
+        invoice_to: 'res2',
+        tags: [],
+      },
+    ]);
   });
 });
