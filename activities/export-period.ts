@@ -5,7 +5,7 @@ import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import type postgres from 'postgres';
 import { writeServiceDetailCsv } from '../exports/csv.js';
-import { writePeriodWorkbook } from '../exports/workbook.js';
+import { workbookContext, writePeriodWorkbook } from '../exports/workbook.js';
 import { badData } from './errors.js';
 import { loadPeriod } from './period-context.js';
 
@@ -33,9 +33,11 @@ export async function exportPeriod(sql: postgres.Sql, input: { periodId: number 
   if (period.status !== 'approved' && period.status !== 'exported') {
     throw badData(`period ${input.periodId} is ${period.status}: only approved periods are exported`);
   }
-  const [tenant] = await sql<
-    { currency: string }[]
-  >`select currency from tenants where id = ${period.tenantId}`;
+  const [revision] = await sql<{ currency: string; revision: number; approvedAt: Date | null }[]>`
+    select t.currency, p.revision, p.approved_at as "approvedAt"
+    from periods p join tenants t on t.id = p.tenant_id
+    where p.id = ${period.periodId} and p.tenant_id = ${period.tenantId}`;
+  if (revision === undefined) throw badData(`period ${input.periodId} is gone`);
   const directory = path.join(exportDirectory(), period.tenantId);
   await mkdir(directory, { recursive: true });
   const base = `${period.startDate}_${period.endDate}_r${period.revision}`;
@@ -47,12 +49,9 @@ export async function exportPeriod(sql: postgres.Sql, input: { periodId: number 
     const temporary = `${target}.partial`;
     const out = createWriteStream(temporary);
     if (format === 'xlsx') {
-      await writePeriodWorkbook(
-        sql,
-        scope,
-        { currency: tenant?.currency ?? 'EUR', minorUnits: period.minorUnits, periodLabel: base },
-        out,
-      );
+      // The same context as a live download, so an approved period's live workbook hashes alike.
+      const context = workbookContext({ ...period, ...revision, status: period.status });
+      await writePeriodWorkbook(sql, scope, context, out);
     } else {
       await writeServiceDetailCsv(sql, scope, out);
       out.end();

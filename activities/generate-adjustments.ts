@@ -96,10 +96,12 @@ export async function generateAdjustments(tx: postgres.TransactionSql, periodId:
       -- Charges are billed under today's rules (apply-rules sees them). A credit reverses what A
       -- billed, so it is cut along A's charged parts and keeps their billable flag and rule: a rule
       -- created since cannot turn a refund of money paid into a non-billable 0.
-      select p.*, p.active_from as part_from, p.active_to as part_to, true as billable, null::bigint as rule_id
+      select p.*, p.active_from as part_from, p.active_to as part_to, true as billable, null::bigint as rule_id,
+        null::text as rule_name
       from pieces p where p.sign = 1
       union all
-      select p.*, greatest(p.active_from, b.active_from), least(p.active_to, b.active_to), b.billable, b.rule_id
+      select p.*, greatest(p.active_from, b.active_from), least(p.active_to, b.active_to), b.billable, b.rule_id,
+        b.rule_name
       from pieces p
       join periods holder on holder.tenant_id = p.tenant_id
         and holder.status in ('approved', 'exported') and holder.superseded_at is null
@@ -110,11 +112,11 @@ export async function generateAdjustments(tx: postgres.TransactionSql, periodId:
     )
     insert into staged_items (tenant_id, period_id, customer_id, invoice_to_id, user_id, element_id, kind, service,
       product, customer_name, user_name, sku_code, vendor, unmapped, active_from, active_to, days_active,
-      period_days, quantity, adjusts_period_id, billable, rule_id)
+      period_days, quantity, adjusts_period_id, billable, rule_id, rule_name)
     select period.tenant_id, period.id, p.customer_id, p.invoice_to_id, p.user_id, p.id, p.kind, p.service,
            p.product, p.customer_name, coalesce(un.name, u.name), p.sku_code, p.vendor, p.sku_code is null, p.part_from,
            p.part_to, p.part_to - p.part_from, p.approved_days, p.sign * p.quantity, p.approved_id, p.billable,
-           p.rule_id
+           p.rule_id, p.rule_name
     from parts p
     cross join period
     left join users u on u.id = p.user_id

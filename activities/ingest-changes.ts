@@ -4,6 +4,7 @@ import { type Change, checkEntry, nameEntry, type Rejection } from './ingest/ent
 import type { Ledger } from './ingest/ledger.js';
 import { loadElements, loadParties } from './ingest/load-ledger.js';
 import { type Creations, replay } from './ingest/replay.js';
+import { judgeTreeChanges, writeTreeChanges } from './ingest/tree-changes.js';
 import { insertChanges, reserveIds, writePlan } from './ingest/write-plan.js';
 
 export { changeEntrySchema, type Entry, type Rejection } from './ingest/entry.js';
@@ -138,7 +139,14 @@ async function ingestBatch(
     inserted?.catch(() => {}); // awaited below, or rolled back with the transaction
     await elementsLoaded;
     const replayed = replay(fresh, ledger, batch.creations);
-    if (replayed.rejected.length > 0 && !thorough) throw new Rejected(null);
+    const tree =
+      replayed.plan.treeChanges.length > 0 ? await judgeTreeChanges(tx, tenantId, replayed.plan) : null;
+    for (const { change, problem } of tree?.rejected ?? []) {
+      reject(batch, change, problem.field, problem.text);
+    }
+    if ((replayed.rejected.length > 0 || (tree?.rejected.length ?? 0) > 0) && !thorough) {
+      throw new Rejected(null);
+    }
     batch.rejected.push(...replayed.rejected);
 
     if (batch.rejected.length > 0) {
@@ -160,6 +168,7 @@ async function ingestBatch(
 
     await inserted;
     await writePlan(tx, tenantId, replayed.plan, reserved);
+    if (tree !== null) await writeTreeChanges(tx, tenantId, tree);
     const newIds = new Map(fresh.map((change) => [change.entry.key, change.id]));
     const idOf = (key: string) => {
       const id = newIds.get(key) ?? ledger.storedKeys.get(key)?.id;

@@ -2,7 +2,8 @@ import type postgres from 'postgres';
 import { loadUnlockedPeriod, type Shard } from './period-context.js';
 
 /**
- * Snapshots the customer tree as it stood at the period's end (names, invoice-to, depth, ancestors)
+ * Snapshots the customer tree as it stood at the period's end (names, parents and tags from the
+ * tree's history, invoice-to, depth, ancestors)
  * into period_customers, then cuts the invoice-to customers into shards of about `itemsPerShard`
  * elements. Sharding by invoice-to keeps each invoice-to customer's tiers and discounts in one shard.
  */
@@ -32,28 +33,47 @@ export async function preparePeriod(
         where h.tenant_id = period.tenant_id and h.subject = 'customer' and h.valid_from < period.ends_at
         order by h.subject_id, h.valid_from desc
       ),
+      -- The tree as it stood at the period's end: each customer's last customer_tree row before the
+      -- end, or its customers row when it never moved (customer_tree in db/schema/tenancy.ts).
+      moved as (
+        select distinct on (h.customer_id) h.customer_id, h.parent_id, h.relationship, h.reseller_billing, h.tags
+        from customer_tree h, period
+        where h.tenant_id = period.tenant_id and h.valid_from < period.ends_at
+        order by h.customer_id, h.valid_from desc, h.id desc
+      ),
+      at_end as (
+        select c.id, c.name,
+               case when m.customer_id is null then c.parent_id else m.parent_id end as parent_id,
+               coalesce(m.relationship, c.relationship) as relationship,
+               coalesce(m.reseller_billing, c.reseller_billing) as reseller_billing,
+               coalesce(m.tags, c.tags) as tags
+        from customers c
+        cross join period
+        left join moved m on m.customer_id = c.id
+        where c.tenant_id = period.tenant_id and c.created_at < period.ends_at
+      ),
       -- invoice_to(c) = c when direct; via p: invoice_to(p) when p bills aggregate, else c itself.
       tree as (
-        select c.id, c.parent_id, c.id as invoice_to_id, 0 as depth, array[]::bigint[] as ancestor_ids
-        from customers c, period
-        where c.tenant_id = period.tenant_id and c.parent_id is null and c.created_at < period.ends_at
+        select c.id, c.parent_id, c.id as invoice_to_id, 0 as depth, array[]::bigint[] as ancestor_ids,
+               c.relationship, c.reseller_billing
+        from at_end c
+        where c.parent_id is null
         union all
         select c.id, c.parent_id,
                case when c.relationship = 'direct' then c.id
-                    when parent.reseller_billing = 'aggregate' then tree.invoice_to_id
+                    when tree.reseller_billing = 'aggregate' then tree.invoice_to_id
                     else c.id end,
-               tree.depth + 1, array_prepend(tree.id, tree.ancestor_ids)
+               tree.depth + 1, array_prepend(tree.id, tree.ancestor_ids), c.relationship, c.reseller_billing
         from tree
-        join customers parent on parent.id = tree.id
-        join customers c on c.tenant_id = parent.tenant_id and c.parent_id = tree.id, period
-        where c.created_at < period.ends_at
+        join at_end c on c.parent_id = tree.id
       )
       insert into period_customers
-        (period_id, tenant_id, customer_id, parent_id, invoice_to_id, depth, ancestor_ids, name, tags)
-      select period.id, period.tenant_id, tree.id, tree.parent_id, tree.invoice_to_id, tree.depth,
-             tree.ancestor_ids, coalesce(n.name, c.name), c.tags
+        (period_id, tenant_id, customer_id, parent_id, relationship, reseller_billing, invoice_to_id, depth,
+         ancestor_ids, name, tags)
+      select period.id, period.tenant_id, tree.id, tree.parent_id, tree.relationship, tree.reseller_billing,
+             tree.invoice_to_id, tree.depth, tree.ancestor_ids, coalesce(n.name, c.name), c.tags
       from tree
-      join customers c on c.id = tree.id
+      join at_end c on c.id = tree.id
       left join snapshot_names n on n.subject_id = tree.id, period`;
 
     // Cumulative element counts per invoice-to customer, cut every `itemsPerShard`.

@@ -134,12 +134,12 @@ export async function priceItems(tx: postgres.TransactionSql, period: PeriodCont
       )
       insert into items (tenant_id, period_id, customer_id, invoice_to_id, user_id, element_id, change_id, kind,
         service, product, customer_name, user_name, sku_code, vendor, unmapped, active_from, active_to,
-        days_active, period_days, quantity, carried_over, adjusts_period_id, billable, rule_id,
+        days_active, period_days, quantity, carried_over, adjusts_period_id, billable, rule_id, rule_name,
         unit_price, discount_percent, amount)
       select i.tenant_id, i.period_id, i.customer_id, i.invoice_to_id, i.user_id, i.element_id, i.change_id, i.kind,
              i.service, i.product, i.customer_name, i.user_name, i.sku_code, i.vendor, i.unmapped, i.active_from,
              i.active_to, i.days_active, i.period_days, i.quantity, i.carried_over, i.adjusts_period_id, i.billable,
-             i.rule_id, round(c.unit_price, 6),
+             i.rule_id, coalesce(i.rule_name, rule.name), round(c.unit_price, 6),
              case when c.charged then c.discount_percent else 0 end,
              -- Non-billable and unmapped items show the price they would have had, for amount 0.
              -- One division, last, at scale 20: a prorated tie such as 6.665 x 3/31 = 0.645 stays exact
@@ -151,6 +151,8 @@ export async function priceItems(tx: postgres.TransactionSql, period: PeriodCont
       from staged_items i
       join charged c on c.id = i.id
       cross join period
+      -- The rule's name as it stands now is the period's snapshot of it; credits bring their own.
+      left join rules rule on rule.id = i.rule_id and rule.tenant_id = i.tenant_id
       -- Items keep the order they were generated in: views and exports page by id.
       order by i.id`;
   return priced.count;

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type postgres from 'postgres';
@@ -12,6 +13,28 @@ export interface WorkbookContext {
   periodLabel: string;
   /** The period's status when it is not approved yet: the workbook says it is a draft. */
   draftStatus?: string;
+  /** The workbook's created and modified dates: the approval time, so an approved period's file is the same bytes. */
+  at: Date;
+}
+
+/** What a workbook of this period revision says about itself, the same for the stored file and a live download. */
+export function workbookContext(period: {
+  startDate: string;
+  endDate: string;
+  revision: number;
+  status: string;
+  currency: string;
+  minorUnits: number;
+  approvedAt: Date | null;
+}): WorkbookContext {
+  const final = period.status === 'approved' || period.status === 'exported';
+  return {
+    currency: period.currency,
+    minorUnits: period.minorUnits,
+    periodLabel: `${period.startDate}..${period.endDate} r${period.revision}`,
+    at: final && period.approvedAt !== null ? period.approvedAt : new Date(),
+    ...(final ? {} : { draftStatus: period.status }),
+  };
 }
 
 type Column = { header: string; key: string; width: number; style?: Partial<ExcelJS.Style> };
@@ -27,11 +50,14 @@ export async function writePeriodWorkbook(
   context: WorkbookContext,
   stream: Writable,
 ): Promise<void> {
+  fixZipEntryDates();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream,
     useStyles: true,
     useSharedStrings: false,
   });
+  workbook.created = context.at;
+  workbook.modified = context.at;
   workbook.creator = 'Monthend';
   workbook.title = context.periodLabel;
   if (context.draftStatus) workbook.subject = `Status: draft (${context.draftStatus}), not approved`;
@@ -112,6 +138,29 @@ export async function writePeriodWorkbook(
   }
   // The zip only reports 'finish': a reader gone before the end must not leave this pending forever.
   await Promise.race([workbook.commit(), closedEarly(stream)]);
+}
+
+const ZIP_EPOCH = new Date(Date.UTC(1980, 0, 1));
+let zipDatesFixed = false;
+
+/**
+ * ExcelJS gives archiver no entry dates, so every zip entry would carry the time of writing and no two
+ * downloads of an approved period would hash alike. Entries without a date get the zip epoch instead.
+ */
+function fixZipEntryDates() {
+  if (zipDatesFixed) return;
+  zipDatesFixed = true;
+  // The very archiver ExcelJS loads, not a copy of our own.
+  const archiver = createRequire(createRequire(import.meta.url).resolve('exceljs'))('archiver') as {
+    create(format: string): object;
+  };
+  const prototype = Object.getPrototypeOf(archiver.create('zip')) as {
+    _normalizeEntryData(data: { date?: unknown }, stats?: unknown): unknown;
+  };
+  const normalize = prototype._normalizeEntryData;
+  prototype._normalizeEntryData = function (data, stats) {
+    return normalize.call(this, { ...data, date: data.date ?? (stats ? null : ZIP_EPOCH) }, stats);
+  };
 }
 
 /** Resolves once `stream` takes more data; rejects if it was closed (the client went away). */

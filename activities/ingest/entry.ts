@@ -51,6 +51,36 @@ const customerCreated = z
     error: "is required when relationship is 'via'",
   });
 
+// Fields left out keep their value; `parent: null` moves the customer to the top of the tree.
+const customerUpdated = z
+  .strictObject({
+    ...common,
+    kind: z.literal('customer.updated'),
+    parent: nonEmpty.nullable().optional(),
+    relationship: z.enum(['direct', 'via']).optional(),
+    resellerBilling: z.enum(['aggregate', 'on_behalf']).optional(),
+    tags: z.array(nonEmpty).optional(),
+  })
+  .refine(
+    (entry) =>
+      entry.parent !== undefined ||
+      entry.relationship !== undefined ||
+      entry.resellerBilling !== undefined ||
+      entry.tags !== undefined,
+    {
+      path: ['kind'],
+      error: 'customer.updated must set at least one of parent, relationship, resellerBilling, tags',
+    },
+  )
+  .refine((entry) => entry.relationship !== 'via' || entry.parent !== null, {
+    path: ['parent'],
+    error: "must not be null when relationship is 'via'",
+  })
+  .refine((entry) => entry.parent !== entry.customer, {
+    path: ['parent'],
+    error: 'must not be the customer itself',
+  });
+
 const planChanged = z
   .strictObject({
     ...common,
@@ -70,6 +100,7 @@ export const changeEntrySchema = z.discriminatedUnion('kind', [
   customerCreated,
   z.strictObject({ ...common, kind: z.literal('customer.deleted') }),
   z.strictObject({ ...common, kind: z.literal('customer.renamed'), name: nonEmpty }),
+  customerUpdated,
   z.strictObject({ ...common, kind: z.literal('user.created'), user: nonEmpty, name: nonEmpty }),
   z.strictObject({ ...common, kind: z.literal('user.deleted'), user: nonEmpty }),
   z.strictObject({ ...common, kind: z.literal('user.renamed'), user: nonEmpty, name: nonEmpty }),

@@ -132,6 +132,7 @@ export async function loadParties(
   for (const { entry } of changes) {
     customerRefs.add(entry.customer);
     if (entry.kind === 'customer.created' && entry.parent !== undefined) customerRefs.add(entry.parent);
+    if (entry.kind === 'customer.updated' && typeof entry.parent === 'string') customerRefs.add(entry.parent);
     if (entry.kind === 'customer.deleted') deletedCustomers.push(entry.customer);
     const user = userOf(entry);
     if (user !== null) userRefs.add(user);

@@ -41,6 +41,7 @@ export function replay(changes: Change[], ledger: Ledger, creations: Creations) 
     newUsers: [],
     userUpdates: [],
     names: [],
+    treeChanges: [],
     newElements: [],
     endedElements: [],
   };
@@ -81,6 +82,8 @@ export function replay(changes: Change[], ledger: Ledger, creations: Creations) 
         return deleteParty(change, customer, null);
       case 'customer.renamed':
         return rename(change, 'customer', customer, entry.name);
+      case 'customer.updated':
+        return moveCustomer(change, entry, customer);
       case 'user.created':
         return createUser(change, customer, entry.user, entry.name);
       case 'user.deleted':
@@ -121,6 +124,22 @@ export function replay(changes: Change[], ledger: Ledger, creations: Creations) 
     ledger.customers.set(entry.customer, state);
     plan.newCustomers.push(state.created);
     plan.names.push({ subject: 'customer', party: state, name: entry.name, change });
+    return undefined;
+  }
+
+  /** A tree change: the parent must exist then; cycles and a `via` without a parent are judged later (tree-changes.ts). */
+  function moveCustomer(
+    change: Change,
+    entry: Extract<Entry, { kind: 'customer.updated' }>,
+    customer: CustomerState,
+  ) {
+    let parent: CustomerState | null | undefined = entry.parent === null ? null : undefined;
+    if (typeof entry.parent === 'string') {
+      const found = customerAt(entry.parent, change.at, true, 'parent customer');
+      if (typeof found === 'string') return problem('parent', found);
+      parent = found;
+    }
+    plan.treeChanges.push({ change, customer, parent });
     return undefined;
   }
 

@@ -42,6 +42,13 @@ export interface NameChange {
   change: Change;
 }
 
+/** A `customer.updated` entry that replayed: its customer, and its new parent when it names one (null: none). */
+export interface TreeChange {
+  change: Change;
+  customer: CustomerState;
+  parent: CustomerState | null | undefined;
+}
+
 export interface NewElement {
   kind: ElementKind;
   customer: CustomerState;
@@ -65,6 +72,7 @@ export interface WritePlan {
   newUsers: NewUser[];
   userUpdates: PartyUpdate[];
   names: NameChange[];
+  treeChanges: TreeChange[];
   newElements: NewElement[];
   endedElements: EndedElement[];
 }

@@ -93,7 +93,7 @@ const items: EntitySet = {
     decimal('discountPercent', 'i.discount_percent', 5, 2),
     decimal('amount', 'i.amount', 20, 4),
     flag('billable', 'i.billable'),
-    text('ruleName', 'r.name', true),
+    text('ruleName', 'i.rule_name', true),
     flag('carriedOver', 'i.carried_over'),
     flag('adjustment', 'i.adjusts_period_id is not null'),
     date('adjustsPeriodEnd', 'ap.end_date', true),
@@ -107,7 +107,6 @@ const items: EntitySet = {
       join period_customers invpc on invpc.period_id = i.period_id and invpc.customer_id = i.invoice_to_id
       join customers c on c.tenant_id = i.tenant_id and c.id = i.customer_id
       join customers inv on inv.tenant_id = i.tenant_id and inv.id = i.invoice_to_id
-      left join rules r on r.tenant_id = i.tenant_id and r.id = i.rule_id
       left join periods ap on ap.tenant_id = i.tenant_id and ap.id = i.adjusts_period_id
       where i.tenant_id = ${tenant} and p.superseded_at is null ${periodCustomerScope(params, scope)}`;
   },

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
+import { ingestChanges } from '../../activities/ingest-changes.js';
 import { type CustomerRow, customerTree } from '../../db/views/customers.js';
 import { allow, readers } from '../auth.js';
 import type { Principal } from '../context.js';
@@ -39,6 +41,12 @@ const RefParam = z.object({
 
 const CustomerPatch = z
   .object({
+    parent: z
+      .string()
+      .min(1)
+      .nullable()
+      .optional()
+      .openapi({ description: "the new parent's ref, or null to move the customer to the top" }),
     relationship: z.enum(['direct', 'via']).optional(),
     resellerBilling: z.enum(['aggregate', 'on_behalf']).optional(),
     tags: z.array(z.string().trim().min(1, 'a tag must not be empty').max(100)).max(50).optional(),
@@ -59,9 +67,8 @@ const scopeOf = (principal: Principal) => ({
 });
 
 /**
- * The customer tree. Names only change through the change log (`customer.renamed`); what is edited
- * here is billing configuration, which the next computed period picks up (approved periods keep
- * the tree they were billed with).
+ * The customer tree as it stands today. Every change goes through the change log (`customer.renamed`,
+ * `customer.updated`), so each period reads the tree as it stood at its end.
  */
 export function customerRoutes() {
   const app = router();
@@ -125,10 +132,11 @@ export function customerRoutes() {
       path: '/{ref}',
       tags,
       security,
-      summary: "Set a customer's billing relationship, reseller billing or tags (audited)",
+      summary: 'Move a customer, or set its billing relationship, reseller billing or tags (audited)',
       description:
-        'Configuration only: names come from the change log (customer.renamed). Takes effect for periods ' +
-        'computed afterwards; approved periods keep the tree they were billed with.',
+        'Writes a customer.updated change-log entry from now on, with your token as its actor: periods that ' +
+        'ended before keep the tree they were billed with, even when reprocessed. Names come from the change ' +
+        'log (customer.renamed). A parent that would make a cycle, or `via` without a parent, is a 400.',
       middleware: [allow('admin')] as const,
       request: {
         params: RefParam,
@@ -140,42 +148,40 @@ export function customerRoutes() {
       const { ref } = c.req.valid('param');
       const patch = c.req.valid('json');
       const { principal, deps } = c.var;
-      await deps.sql.begin(async (tx) => {
-        const [before] = await tx<
-          {
-            id: number;
-            parentId: number | null;
-            relationship: string;
-            resellerBilling: string;
-            tags: string[];
-          }[]
-        >`
-          select id, parent_id as "parentId", relationship, reseller_billing as "resellerBilling", tags
-          from customers where tenant_id = ${principal.tenantId} and ref = ${ref} for update`;
-        if (!before) throw notFound(`no customer '${ref}'`);
-        if (patch.relationship === 'via' && before.parentId === null) {
-          throw invalid('relationship', "a customer without a parent cannot be billed 'via' one");
-        }
-        const after = {
-          relationship: patch.relationship ?? before.relationship,
-          resellerBilling: patch.resellerBilling ?? before.resellerBilling,
-          tags: patch.tags ? [...new Set(patch.tags)] : before.tags,
+      const [before] = await deps.sql<
+        { parent: string | null; relationship: string; resellerBilling: string; tags: string[] }[]
+      >`
+        select p.ref as parent, c.relationship, c.reseller_billing as "resellerBilling", c.tags
+        from customers c left join customers p on p.tenant_id = c.tenant_id and p.id = c.parent_id
+        where c.tenant_id = ${principal.tenantId} and c.ref = ${ref}`;
+      if (!before) throw notFound(`no customer '${ref}'`);
+      const after = { ...before, ...patch, ...(patch.tags ? { tags: [...new Set(patch.tags)] } : {}) };
+      const changes = Object.fromEntries(
+        (['parent', 'relationship', 'resellerBilling', 'tags'] as const)
+          .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
+          .map((key) => [key, { from: before[key], to: after[key] }]),
+      );
+      if (Object.keys(changes).length > 0) {
+        // The tree is effective-dated: the edit is a customer.updated entry from now on, with its actor,
+        // so periods that ended before it keep the tree they were billed with, even when reprocessed.
+        const entry = {
+          kind: 'customer.updated',
+          key: `api:${randomUUID()}`,
+          occurredAt: new Date().toISOString(),
+          actor: principal.name,
+          customer: ref,
+          ...Object.fromEntries(Object.keys(changes).map((key) => [key, after[key as keyof typeof after]])),
         };
-        const changes = Object.fromEntries(
-          (['relationship', 'resellerBilling', 'tags'] as const)
-            .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
-            .map((key) => [key, { from: before[key], to: after[key] }]),
-        );
-        if (Object.keys(changes).length === 0) return;
-        await tx`
-          update customers set relationship = ${after.relationship}::billing_relationship,
-                 reseller_billing = ${after.resellerBilling}::reseller_billing, tags = ${after.tags}::text[]
-          where id = ${before.id} and tenant_id = ${principal.tenantId}`;
-        await tx`
+        const result = await ingestChanges(deps.sql, principal.tenantId, [entry]);
+        const [rejected] = result.rejected;
+        if (rejected) {
+          throw invalid(rejected.field, rejected.reason.replace(/^entry 0 \(key '[^']*'\): /, ''));
+        }
+        await deps.sql`
           insert into audit_log (tenant_id, actor, action, subject, details)
           values (${principal.tenantId}, ${principal.name}, 'customer.updated', ${`customer:${ref}`},
-                  ${tx.json({ ...changes, requestId: c.get('requestId') })})`;
-      });
+                  ${deps.sql.json({ ...changes, changeId: result.stored[0]?.id ?? null, requestId: c.get('requestId') })})`;
+      }
       const [row] = await customerTree(deps.sql, scopeOf(principal), ref);
       if (!row) throw notFound(`no customer '${ref}'`);
       return c.json(present(row), 200);

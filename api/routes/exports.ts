@@ -6,7 +6,7 @@ import type { Context } from 'hono';
 import { isFinal, type PeriodRevision } from '../../db/views/period-revision.js';
 import { storedExportFile, storedExports } from '../../db/views/stored-exports.js';
 import { writeServiceDetailCsv } from '../../exports/csv.js';
-import { writePeriodWorkbook } from '../../exports/workbook.js';
+import { workbookContext, writePeriodWorkbook } from '../../exports/workbook.js';
 import { allow, readers, staff } from '../auth.js';
 import type { AppEnv } from '../context.js';
 import { notFound, ProblemError } from '../problems.js';
@@ -154,15 +154,6 @@ export function exportRoutes() {
     },
   );
   return app;
-}
-
-function workbookContext(period: PeriodRevision) {
-  return {
-    currency: period.currency,
-    minorUnits: period.minorUnits,
-    periodLabel: `${period.startDate}..${period.endDate} r${period.revision}`,
-    ...(isFinal(period) ? {} : { draftStatus: period.status }),
-  };
 }
 
 /** `<tenant>_<start>_<end>_r<revision>`, with `_draft` for a revision not approved yet. */

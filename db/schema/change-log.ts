@@ -21,6 +21,7 @@ export const changeKinds = [
   'customer.created',
   'customer.deleted',
   'customer.renamed',
+  'customer.updated',
   'user.created',
   'user.deleted',
   'user.renamed',

@@ -15,7 +15,7 @@ import {
   unique,
 } from 'drizzle-orm/pg-core';
 import { elementKind } from './catalog.js';
-import { customers, periodMode, tenants } from './tenancy.js';
+import { customers, periodMode, relationship, resellerBilling, tenants } from './tenancy.js';
 
 /** Billing periods, the items generated for them, the rules applied, roll-ups and exports. */
 
@@ -144,6 +144,8 @@ export const items = pgTable(
     amount: money('amount').notNull().default('0'),
     billable: boolean('billable').notNull().default(true),
     ruleId: bigint('rule_id', { mode: 'number' }),
+    // The rule's name when the item was computed: renaming the rule later changes nothing shown here.
+    ruleName: text('rule_name'),
     carriedOver: boolean('carried_over').notNull().default(false),
     // An adjustment bills, in this period, a late change that belongs to an approved period.
     adjustsPeriodId: bigint('adjusts_period_id', { mode: 'number' }),
@@ -175,6 +177,9 @@ export const periodCustomers = pgTable(
     tenantId: text('tenant_id').notNull(),
     customerId: bigint('customer_id', { mode: 'number' }).notNull(),
     parentId: bigint('parent_id', { mode: 'number' }),
+    // How the customer was billed then: with the parent, they say why invoice_to is who it is.
+    relationship: relationship('relationship').notNull(),
+    resellerBilling: resellerBilling('reseller_billing').notNull(),
     invoiceToId: bigint('invoice_to_id', { mode: 'number' }).notNull(),
     depth: integer('depth').notNull(),
     // Every customer above this one, nearest first: the reseller tiers whose roll-ups include it.

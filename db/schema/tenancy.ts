@@ -151,3 +151,41 @@ export const nameHistory = pgTable(
   },
   (t) => [index('name_history_subject').on(t.tenantId, t.subject, t.subjectId, t.validFrom)],
 );
+
+/**
+ * The customer tree through time, from `customer.updated` entries: each row is a customer's whole
+ * place in the tree from `validFrom` on, until its next row. A customer without rows has never moved
+ * and stands as its customers row says; its first update also records that state from its creation.
+ * A period reads the tree as at its end from here (activities/prepare-period.ts).
+ */
+export const customerTree = pgTable(
+  'customer_tree',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    tenantId: text('tenant_id').notNull(),
+    customerId: bigint('customer_id', { mode: 'number' }).notNull(),
+    validFrom: timestamp('valid_from', { withTimezone: true }).notNull(),
+    parentId: bigint('parent_id', { mode: 'number' }),
+    relationship: relationship('relationship').notNull(),
+    resellerBilling: resellerBilling('reseller_billing').notNull(),
+    tags: text('tags').array().notNull(),
+    actor: text('actor').notNull(),
+    // Null for the state recorded from the customer's creation, before its first update.
+    changeId: bigint('change_id', { mode: 'number' }),
+  },
+  (t) => [
+    foreignKey({
+      name: 'customer_tree_customer_fk',
+      columns: [t.tenantId, t.customerId],
+      foreignColumns: [customers.tenantId, customers.id],
+    }),
+    foreignKey({
+      name: 'customer_tree_parent_fk',
+      columns: [t.tenantId, t.parentId],
+      foreignColumns: [customers.tenantId, customers.id],
+    }),
+    check('customer_tree_via_has_parent', sql`${t.relationship} = 'direct' or ${t.parentId} is not null`),
+    check('customer_tree_not_own_parent', sql`${t.parentId} is distinct from ${t.customerId}`),
+    index('customer_tree_customer').on(t.tenantId, t.customerId, t.validFrom),
+  ],
+);

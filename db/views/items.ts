@@ -63,7 +63,7 @@ export function itemsPage(
            i.vendor, i.unmapped, i.active_from::text as "activeFrom", i.active_to::text as "activeTo",
            i.days_active as "daysActive", i.period_days as "periodDays", i.quantity::text as quantity,
            i.unit_price::text as "unitPrice", i.discount_percent::text as "discountPercent",
-           i.amount::text as amount, i.billable, i.rule_id as "ruleId", r.name as "ruleName",
+           i.amount::text as amount, i.billable, i.rule_id as "ruleId", i.rule_name as "ruleName",
            i.carried_over as "carriedOver", a.end_date::text as "adjustsPeriodEnd"
     from items i
     join visible v on v.customer_id = i.customer_id
@@ -72,7 +72,6 @@ export function itemsPage(
     left join visible iv on iv.customer_id = i.invoice_to_id
     left join period_customers inv on inv.period_id = i.period_id and inv.customer_id = i.invoice_to_id
     left join users u on u.id = i.user_id and u.tenant_id = i.tenant_id
-    left join rules r on r.id = i.rule_id and r.tenant_id = i.tenant_id
     left join periods a on a.id = i.adjusts_period_id and a.tenant_id = i.tenant_id
     where i.period_id = ${scope.periodId} and i.tenant_id = ${scope.tenantId} and i.id > ${page.after}
       ${filters.customer === undefined ? sql`` : sql`and c.ref = ${filters.customer}`}

@@ -12,6 +12,7 @@ export interface PeriodRevision {
   superseded: boolean;
   currency: string;
   minorUnits: number;
+  approvedAt: Date | null;
 }
 
 /**
@@ -29,7 +30,7 @@ export async function periodRevision(
   const [row] = await sql<PeriodRevision[]>`
     select p.id, p.tenant_id as "tenantId", p.start_date::text as "startDate", p.end_date::text as "endDate",
            p.revision, p.status, p.superseded_at is not null as superseded,
-           t.currency, t.currency_minor_units as "minorUnits"
+           t.currency, t.currency_minor_units as "minorUnits", p.approved_at as "approvedAt"
     from periods p join tenants t on t.id = p.tenant_id
     where p.tenant_id = ${tenantId} and p.start_date = ${period.start}
       ${revision === undefined ? sql`` : sql`and p.revision = ${revision}`}

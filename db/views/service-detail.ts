@@ -69,13 +69,12 @@ export function serviceDetailQuery(sql: postgres.Sql, scope: ViewScope, after = 
            i.active_from::text as "activeFrom", i.active_to::text as "activeTo", i.days_active as "daysActive",
            i.period_days as "periodDays", i.quantity::text as quantity, i.unit_price::text as "unitPrice",
            i.discount_percent::text as "discountPercent", i.amount::text as amount, i.billable,
-           i.rule_id as "ruleId", r.name as "ruleName", i.carried_over as "carriedOver",
+           i.rule_id as "ruleId", i.rule_name as "ruleName", i.carried_over as "carriedOver",
            i.adjusts_period_id as "adjustsPeriodId"
     from items i
     join visible v on v.customer_id = i.customer_id
     left join visible payer on payer.customer_id = i.invoice_to_id
     left join period_customers inv on inv.period_id = i.period_id and inv.customer_id = payer.customer_id
-    left join rules r on r.id = i.rule_id and r.tenant_id = i.tenant_id
     where i.period_id = ${scope.periodId} and i.tenant_id = ${scope.tenantId} and i.id > ${after}
     order by i.id
     ${limit === undefined ? sql`` : sql`limit ${limit}`}`;

@@ -191,9 +191,25 @@ describe('PATCH /v1/customers/{ref}', () => {
         details: {
           resellerBilling: { from: 'on_behalf', to: 'aggregate' },
           tags: { from: [], to: ['gold', 'eu'] },
+          changeId: expect.any(Number),
         },
       },
     ]);
+    // The edit is a customer.updated entry of the change log, with the token's actor and only what changed.
+    const [entry] = await sql`
+      select actor, customer_ref as customer, payload - 'key' - 'occurredAt' as payload from change_log
+      where tenant_id = ${tenantId} and kind = 'customer.updated'`;
+    expect(entry).toEqual({
+      actor: 'root',
+      customer: 'res',
+      payload: {
+        kind: 'customer.updated',
+        actor: 'root',
+        customer: 'res',
+        resellerBilling: 'aggregate',
+        tags: ['gold', 'eu'],
+      },
+    });
     const direct = await api.call('PATCH', '/v1/customers/end1', tokens.admin, { relationship: 'direct' });
     expect(direct.json).toMatchObject({ ref: 'end1', relationship: 'direct', invoiceTo: 'end1' });
   });
@@ -202,7 +218,7 @@ describe('PATCH /v1/customers/{ref}', () => {
     const orphan = await api.call('PATCH', '/v1/customers/dist', tokens.admin, { relationship: 'via' });
     expect(orphan.status).toBe(400);
     expect(orphan.json.errors).toEqual([
-      { field: 'relationship', reason: "a customer without a parent cannot be billed 'via' one" },
+      { field: 'relationship', reason: "customer 'dist' would be billed 'via' a parent but has none" },
     ]);
     const rename = await api.call('PATCH', '/v1/customers/dist', tokens.admin, { name: 'New name' });
     expect(rename.status).toBe(400);
@@ -219,6 +235,67 @@ describe('PATCH /v1/customers/{ref}', () => {
     expect(finance.status).toBe(403);
     expect(finance.json.detail).toBe('the finance role may not PATCH /v1/customers/:ref');
     expect((await api.call('PATCH', '/v1/customers/end1', tokens.other, { tags: [] })).status).toBe(404);
+  });
+
+  it('moves a customer under another parent, refusing cycles and unknown or foreign parents', async () => {
+    const cycle = await api.call('PATCH', '/v1/customers/dist', tokens.admin, { parent: 'end1' });
+    expect(cycle.status).toBe(400);
+    expect(cycle.json.errors).toEqual([
+      {
+        field: 'parent',
+        reason: expect.stringMatching(
+          /^would make customer 'dist' its own ancestor \(dist -> end1 -> res -> dist\) at \d{4}-/,
+        ),
+      },
+    ]);
+    const unknown = await api.call('PATCH', '/v1/customers/agg', tokens.admin, { parent: 'nobody' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.errors).toEqual([
+      { field: 'parent', reason: "parent customer 'nobody' does not exist" },
+    ]);
+    const foreign = await api.call('PATCH', '/v1/customers/agg', tokens.admin, { parent: 'theirs' });
+    expect(foreign.json.errors).toEqual([
+      { field: 'parent', reason: "parent customer 'theirs' does not exist" },
+    ]);
+    const self = await api.call('PATCH', '/v1/customers/agg', tokens.admin, { parent: 'agg' });
+    expect(self.json.errors).toEqual([
+      { field: 'parent', reason: "'parent' must not be the customer itself" },
+    ]);
+    const orphan = await api.call('PATCH', '/v1/customers/agg', tokens.admin, { parent: null });
+    expect(orphan.json.errors).toEqual([
+      { field: 'parent', reason: "customer 'agg' would be billed 'via' a parent but has none" },
+    ]);
+
+    // res bills aggregate since the test above, so dist pays for what agg consumes beneath it.
+    const moved = await api.call('PATCH', '/v1/customers/agg', tokens.admin, { parent: 'res' });
+    expect(moved.status).toBe(200);
+    expect(moved.json).toMatchObject({
+      ref: 'agg',
+      parent: 'res',
+      relationship: 'via',
+      depth: 2,
+      invoiceTo: 'dist',
+    });
+    const top = await api.call('PATCH', '/v1/customers/agg', tokens.admin, {
+      parent: null,
+      relationship: 'direct',
+    });
+    expect(top.json).toMatchObject({
+      ref: 'agg',
+      parent: null,
+      relationship: 'direct',
+      depth: 0,
+      invoiceTo: 'agg',
+    });
+    const history = await sql`
+      select c.ref, p.ref as parent, h.relationship, h.actor, h.change_id is null as created
+      from customer_tree h join customers c on c.id = h.customer_id left join customers p on p.id = h.parent_id
+      where h.tenant_id = ${tenantId} and c.ref = 'agg' order by h.valid_from, h.id`;
+    expect(history).toEqual([
+      { ref: 'agg', parent: 'dist', relationship: 'via', actor: 'test', created: true },
+      { ref: 'agg', parent: 'res', relationship: 'via', actor: 'root', created: false },
+      { ref: 'agg', parent: null, relationship: 'direct', actor: 'root', created: false },
+    ]);
   });
 });
 
