@@ -296,7 +296,8 @@ export async function periodClose(input: PeriodCloseInput): Promise<CloseProgres
     if (!Number.isSafeInteger(message?.decisionId) || message.decisionId <= 0) {
       throw new Error('a decision id recorded by the Monthend API is required');
     }
-    if (deciding || pending) throw new Error(`cannot ${action}: a ${deciding ?? pending?.action} is pending`);
+    if (deciding || pending)
+      throw new Error(`cannot ${action}: another decision (${deciding ?? pending?.action}) is pending`);
     if (!stages.includes(progress.stage)) throw new Error(`cannot ${action} while ${progress.stage}`);
   }
 
