@@ -67,7 +67,7 @@ export interface PendingDecision {
 export interface CarriedState {
   progress: CloseProgress;
   pending?: PendingDecision;
-  /** What the next reprocess computes: null = everything (after a rejection), else what rules reach. */
+  /** null after a rejection: the next reprocess computes everything, whatever rule versions it names. */
   reprocessScope?: null;
   nextReminderAt?: number;
 }
@@ -98,7 +98,7 @@ export interface DecisionMessage {
 export const progressQuery = defineQuery<CloseProgress>('progress');
 export const approveUpdate = defineUpdate<CloseProgress, [DecisionMessage]>('approve');
 export const rejectUpdate = defineUpdate<CloseProgress, [DecisionMessage]>('reject');
-/** A reprocess decided after rule edits carries the rule versions: only what they reach is computed. */
+/** A reprocess a rule edit decided has the rule versions recorded with it: only what they reach is computed. */
 export const reprocessUpdate = defineUpdate<CloseProgress, [DecisionMessage]>('reprocess');
 
 const retry: RetryPolicy = {
