@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { Connection } from '../db/connection.js';
 import { computeShard } from './compute-shard.js';
+import { consumeDecision, type DecisionCheck } from './decisions.js';
 import { refusingBadConfig } from './errors.js';
 import { exportPeriod } from './export-period.js';
 import { type OpenPeriodInput, openPeriod } from './open-period.js';
@@ -24,8 +25,7 @@ export function createActivities(database: Pick<Connection, 'sql'>) {
     setPeriodStatus: (input: Parameters<typeof setPeriodStatus>[1]) => setPeriodStatus(sql, input),
     recordCloseEvent: (input: Parameters<typeof recordCloseEvent>[1]) => recordCloseEvent(sql, input),
     notify: (input: Parameters<typeof notify>[1]) => notify(sql, input),
-    remindApprover: (input: { periodId: number; stage: string }) =>
-      notify(sql, { periodId: input.periodId, event: 'approval_reminder', detail: `still ${input.stage}` }),
+    consumeDecision: (input: DecisionCheck) => consumeDecision(sql, input),
     periodEndedBefore: (input: { tenantId: string; firedAt: string }) =>
       refusingBadConfig(() => periodEndedBefore(sql, input)),
     preparePeriod: (input: { periodId: number; itemsPerShard: number }) =>

@@ -2,11 +2,13 @@ import type postgres from 'postgres';
 import {
   addDays,
   canonicalTimeZone,
+  instantToLocalDate,
   localDateToInstant,
   parseLocalDate,
   periodContainingWithHistory,
 } from '../billing/index.js';
 import { periodConfigHistory } from '../db/views/periods.js';
+import { consumeDecision } from './decisions.js';
 import { badData } from './errors.js';
 
 export interface OpenPeriodInput {
@@ -15,7 +17,8 @@ export interface OpenPeriodInput {
   date: string;
   /** The revision to open: 1 for a first close, n + 1 to reopen an approved revision n. */
   revision?: number;
-  reopen?: { by: string; reason: string };
+  /** The reopen decision recorded by the API; consumed here, in the transaction that opens the revision. */
+  reopen?: { decisionId: number };
 }
 
 export interface OpenedPeriod {
@@ -25,7 +28,16 @@ export interface OpenedPeriod {
   endDate: string;
   revision: number;
   status: string;
+  /** The instant the period ends; before it, a computation is only a preview. */
+  endsAt: string;
+  reopenedBy: string | null;
+  reopenReason: string | null;
 }
+
+const opened = (tx: postgres.TransactionSql) => tx`
+  id as "periodId", tenant_id as "tenantId", start_date::text as "startDate", end_date::text as "endDate",
+  revision, status, to_json(ends_at)#>>'{}' as "endsAt", reopened_by as "reopenedBy",
+  reopen_reason as "reopenReason"`;
 
 /**
  * Finds or creates the requested revision of the period holding `date`; idempotent. Opening
@@ -44,17 +56,21 @@ export async function openPeriod(sql: postgres.Sql, input: OpenPeriodInput): Pro
     const history = await periodConfigHistory(tx, input.tenantId);
     if (history.length === 0) throw badData(`tenant '${input.tenantId}' has no period configuration`);
     const period = periodContainingWithHistory(history, parseLocalDate(input.date));
+    // Only ended periods and the one under way (as a preview) can be computed: nothing further ahead.
+    if (period.start > instantToLocalDate(new Date(), tenant.timeZone)) {
+      throw badData(`the period ${period.start}..${period.end} has not started yet`, { field: 'date' });
+    }
     const mode =
       history.filter((h) => h.effectiveFrom <= period.start).at(-1)?.config.mode ?? history[0]?.config.mode;
 
     const existing = await tx<OpenedPeriod[]>`
-      select id as "periodId", tenant_id as "tenantId", start_date::text as "startDate",
-             end_date::text as "endDate", revision, status
+      select ${opened(tx)}
       from periods where tenant_id = ${input.tenantId} and start_date = ${period.start}
       order by revision`;
     const wanted = existing.find((row) => row.revision === revision);
     if (wanted) return wanted;
     const latest = existing.at(-1);
+    let reopened: { by: string; reason: string } | undefined;
     if (revision === 1 && !latest) {
       // fall through to insert revision 1
     } else if (!latest || latest.revision !== revision - 1 || !input.reopen) {
@@ -69,11 +85,20 @@ export async function openPeriod(sql: postgres.Sql, input: OpenPeriodInput): Pro
         },
       );
     } else {
+      const decision = await consumeDecision(tx, {
+        decisionId: input.reopen.decisionId,
+        tenantId: input.tenantId,
+        periodId: latest.periodId,
+        revision: latest.revision,
+        action: 'reopen',
+        consumer: `open-period:${latest.periodId}:r${revision}`,
+      });
+      reopened = { by: decision.actor, reason: decision.reason ?? '' };
       await tx`update periods set superseded_at = now() where id = ${latest.periodId}`;
       await tx`
         insert into audit_log (tenant_id, actor, action, subject, details)
-        values (${input.tenantId}, ${input.reopen.by}, 'period.reopened', ${`period:${latest.periodId}`},
-                ${tx.json({ reason: input.reopen.reason, newRevision: revision })})`;
+        values (${input.tenantId}, ${reopened.by}, 'period.reopened', ${`period:${latest.periodId}`},
+                ${tx.json({ reason: reopened.reason, newRevision: revision })})`;
     }
     // A period starts at the instant its predecessor ended, so a later change of time zone can
     // neither leave hours unbilled nor bill them twice; only its end follows the new zone.
@@ -88,9 +113,8 @@ export async function openPeriod(sql: postgres.Sql, input: OpenPeriodInput): Pro
       values (${input.tenantId}, ${period.start}, ${period.end},
               ${startsAt},
               ${localDateToInstant(addDays(period.end, 1), tenant.timeZone).toISOString()}, ${mode ?? 'calendar'}, ${revision},
-              ${input.reopen?.by ?? null}, ${input.reopen?.reason ?? null})
-      returning id as "periodId", tenant_id as "tenantId", start_date::text as "startDate",
-                end_date::text as "endDate", revision, status`;
+              ${reopened?.by ?? null}, ${reopened?.reason ?? null})
+      returning ${opened(tx)}`;
     if (!created) throw new Error('insert into periods returned nothing');
     return created;
   });

@@ -39,49 +39,61 @@ export async function setPeriodStatus(
 
 /**
  * Appends a close event (approval, rejection, reprocess, reminder) to the tenant's audit log. The
- * workflow's own timestamp makes a retried insert recognisable, so it is written once.
+ * event's id comes from the workflow's deterministic random source, so a retried insert is written once.
  */
 export async function recordCloseEvent(
   sql: postgres.Sql,
-  input: { periodId: number; at: string; by: string; action: string; detail?: string },
+  input: { periodId: number; id: string; at: string; by: string; action: string; detail?: string },
 ): Promise<void> {
   await sql`
     insert into audit_log (tenant_id, at, actor, action, subject, details)
     select p.tenant_id, ${input.at}, ${input.by}, ${`period.${input.action}`}, ${`period:${input.periodId}`},
-           ${sql.json({ detail: input.detail ?? null })}
+           ${sql.json({ eventId: input.id, detail: input.detail ?? null })}
     from periods p
     where p.id = ${input.periodId}
       and not exists (
         select 1 from audit_log a
         where a.tenant_id = p.tenant_id and a.subject = ${`period:${input.periodId}`}
-          and a.action = ${`period.${input.action}`} and a.at = ${input.at})`;
+          and a.details->>'eventId' = ${input.id})`;
 }
 
 /**
- * Tells people what happened: an audit-log entry always, and a POST to MONTHEND_NOTIFY_WEBHOOK
- * (chat, ticketing, mail relay) when one is configured.
+ * Tells people what happened: an audit-log entry always (once per key, however often retried), and
+ * a POST to MONTHEND_NOTIFY_WEBHOOK (chat, ticketing, mail relay) when one is configured. The key
+ * goes with the POST so the receiver can drop the duplicates a retry may send.
  */
 export async function notify(
   sql: postgres.Sql,
-  input: { periodId: number; event: string; detail?: string },
+  input: { periodId: number; key: string; event: string; detail?: string },
 ): Promise<void> {
   const [period] = await sql<{ tenantId: string; startDate: string; endDate: string; revision: number }[]>`
     select tenant_id as "tenantId", start_date::text as "startDate", end_date::text as "endDate", revision
     from periods where id = ${input.periodId}`;
   if (!period) throw badData(`unknown period ${input.periodId}`);
-  const message = { ...period, periodId: input.periodId, event: input.event, detail: input.detail ?? null };
+  const message = {
+    ...period,
+    periodId: input.periodId,
+    key: input.key,
+    event: input.event,
+    detail: input.detail ?? null,
+  };
   await sql`
     insert into audit_log (tenant_id, actor, action, subject, details)
-    values (${period.tenantId}, 'monthend', ${`notification.${input.event}`}, ${`period:${input.periodId}`},
-            ${sql.json(message)})`;
+    select ${period.tenantId}, 'monthend', ${`notification.${input.event}`}, ${`period:${input.periodId}`},
+           ${sql.json(message)}
+    where not exists (
+      select 1 from audit_log a
+      where a.tenant_id = ${period.tenantId} and a.subject = ${`period:${input.periodId}`}
+        and a.details->>'key' = ${input.key})`;
   const webhook = process.env.MONTHEND_NOTIFY_WEBHOOK;
   if (webhook) {
     const response = await fetch(webhook, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'idempotency-key': input.key },
       body: JSON.stringify(message),
+      signal: AbortSignal.timeout(10_000),
     });
-    // A failing webhook is retried by Temporal like any transient fault.
+    // Retried a bounded number of times by the workflow, which records the failure and goes on.
     if (!response.ok) throw new Error(`notification webhook answered ${response.status}`);
   }
 }

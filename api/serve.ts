@@ -23,7 +23,7 @@ export async function serveApi(options: {
     db: options.database.db,
     sql: options.database.sql,
     temporal,
-    closes: new PeriodCloses(temporal),
+    closes: new PeriodCloses(temporal, options.database.sql),
   });
   const hostname = options.hostname ?? '127.0.0.1';
   const server: ServerType = await new Promise((resolve) => {

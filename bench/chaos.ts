@@ -212,7 +212,9 @@ async function closeRun(
   worker.start();
   const connection = await Connection.connect({ address: servers.temporalAddress });
   const client = new Client({ connection, namespace: 'default' });
-  const closes = new PeriodCloses(client, taskQueue);
+  // The client checks a close's legal moves against the database; postgres reconnects after a restart.
+  const closeSql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  const closes = new PeriodCloses(client, closeSql, { taskQueue });
   const ref = { tenantId: benchTenant.id, periodEnd: PERIOD_END };
   const faults: Faults = {
     kills: 0,
@@ -277,6 +279,7 @@ async function closeRun(
   } finally {
     await worker.stop();
     await connection.close();
+    await closeSql.end();
   }
 }
 

@@ -29,7 +29,7 @@ try {
   const period = await periodHolding(database.sql, values.tenant, values.period);
   if (!period) throw new Error(`tenant '${values.tenant}' does not exist or has no period configuration`);
   const connection = await TemporalConnection.connect({ address });
-  const closes = new PeriodCloses(new Client({ connection, namespace }));
+  const closes = new PeriodCloses(new Client({ connection, namespace }), database.sql);
   const ref = { tenantId: values.tenant, periodEnd: period.end };
   const { workflowId } = await closes.start({
     ...ref,

@@ -4,14 +4,17 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  currentUpdateInfo,
   defineQuery,
   defineUpdate,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
+  uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import ms, { type StringValue } from 'ms';
+import type { DecisionAction } from '../activities/decisions.js';
 import type { Activities } from '../activities/index.js';
 import type { Shard } from '../activities/period-context.js';
 import type { PeriodTotals } from '../activities/roll-up.js';
@@ -28,6 +31,8 @@ export type CloseStage =
   | 'exported';
 
 export interface CloseEvent {
+  /** Deterministic (the workflow's seeded random source): the audit log is de-duplicated on it. */
+  id: string;
   at: string;
   by: string;
   action: 'approved' | 'rejected' | 'reprocess' | 'reminder' | 'reopened';
@@ -39,6 +44,10 @@ export interface CloseProgress {
   periodEnd: string;
   periodId?: number;
   startDate?: string;
+  /** The instant the period ends in the tenant's zone. */
+  endsAt?: string;
+  /** Computed before the period ended: shown, never approved; computed again once the end passes. */
+  preview: boolean;
   revision: number;
   stage: CloseStage;
   shardsDone: number;
@@ -48,42 +57,64 @@ export interface CloseProgress {
   events: CloseEvent[];
 }
 
+/** A decision accepted and verified, not yet acted on. */
+export interface PendingDecision {
+  action: Exclude<DecisionAction, 'reopen'>;
+  rules: RuleVersion[] | null;
+}
+
+/** Everything a run knows that is not in its input: carried whole across continue-as-new. */
+export interface CarriedState {
+  progress: CloseProgress;
+  pending?: PendingDecision;
+  /** null after a rejection: the next reprocess computes everything, whatever rule versions it names. */
+  reprocessScope?: null;
+  nextReminderAt?: number;
+}
+
 export interface PeriodCloseInput {
   tenantId: string;
   /** The period's end date, a local date in the tenant's zone. */
   periodEnd: string;
   /** 1 for the first close; reopening an approved period starts revision n + 1. */
   revision?: number;
-  reopen?: { by: string; reason: string };
+  /** The reopen decision the API recorded (activities/decisions.ts); openPeriod consumes it. */
+  reopen?: { decisionId: number };
   /** When to remind finance of a pending approval, written like `3 days`, then how often again. */
   remindAfter?: string;
   remindEvery?: string;
   itemsPerShard?: number;
-  /** Carried across continue-as-new so a long approval wait keeps its history short. */
-  carried?: CloseProgress;
+  /** Continue as new once the history has this many events (default: when the server suggests it). */
+  historyLimit?: number;
+  carried?: CarriedState;
+}
+
+/** Every decision names a decision the API recorded; nothing else in the message is believed. */
+export interface DecisionMessage {
+  decisionId: number;
 }
 
 // Messages are declared here and exported so the client module uses the very same definitions.
 export const progressQuery = defineQuery<CloseProgress>('progress');
-export const approveUpdate = defineUpdate<CloseProgress, [{ by: string; note?: string }]>('approve');
-export const rejectUpdate = defineUpdate<CloseProgress, [{ by: string; reason: string }]>('reject');
-/** `rules`: the versions before and after a rule edit, to compute again only what they reach. */
-export const reprocessUpdate = defineUpdate<
-  CloseProgress,
-  [{ by: string; reason?: string; rules?: RuleVersion[] }]
->('reprocess');
+export const approveUpdate = defineUpdate<CloseProgress, [DecisionMessage]>('approve');
+export const rejectUpdate = defineUpdate<CloseProgress, [DecisionMessage]>('reject');
+/** A reprocess a rule edit decided has the rule versions recorded with it: only what they reach is computed. */
+export const reprocessUpdate = defineUpdate<CloseProgress, [DecisionMessage]>('reprocess');
 
 const retry: RetryPolicy = {
   initialInterval: '1 second',
   maximumInterval: '1 minute',
   backoffCoefficient: 2,
 };
-const { openPeriod, setPeriodStatus, recordCloseEvent, notify, remindApprover } = proxyActivities<Activities>(
-  {
-    startToCloseTimeout: '2 minutes',
-    retry,
-  },
-);
+const { openPeriod, setPeriodStatus, recordCloseEvent, consumeDecision } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry,
+});
+// A dead webhook is tried three times, then recorded as failed: a notification never holds a close.
+const notifications = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { ...retry, maximumAttempts: 3 },
+});
 // Set-based stages on a shard: bounded by the shard size, heartbeating while their SQL runs so a
 // dead worker is noticed in seconds, not at the end of the timeout.
 const stages = proxyActivities<Activities>({
@@ -94,62 +125,69 @@ const stages = proxyActivities<Activities>({
 
 /** Closes one billing period of one tenant: compute, wait for finance, lock, export. */
 export async function periodClose(input: PeriodCloseInput): Promise<CloseProgress> {
-  const progress: CloseProgress = input.carried ?? {
+  const remindAfter = duration('remindAfter', input.remindAfter ?? '3 days');
+  const remindEvery = duration('remindEvery', input.remindEvery ?? '1 day');
+  const progress: CloseProgress = input.carried?.progress ?? {
     tenantId: input.tenantId,
     periodEnd: input.periodEnd,
     revision: input.revision ?? 1,
+    preview: false,
     stage: 'opening',
     shardsDone: 0,
     shardsTotal: 0,
     events: [],
   };
-  let decision: 'approve' | 'reject' | 'reprocess' | undefined;
-  // What the next reprocess must compute: only what these rule versions reach, or (null) everything.
-  let reprocessScope: RuleVersion[] | null | undefined;
+  let pending = input.carried?.pending;
+  let reprocessScope = input.carried?.reprocessScope;
+  let nextReminderAt = input.carried?.nextReminderAt;
+  // Set from the moment a decision is accepted until it is verified: a second one is refused meanwhile.
+  let deciding: DecisionAction | undefined;
+  const outbox: Promise<void>[] = [];
 
   setHandler(progressQuery, () => progress);
-  setHandler(
-    approveUpdate,
-    async ({ by, note }) => {
-      decision = 'approve';
-      await record({ by, action: 'approved', ...(note ? { detail: note } : {}) });
+  const decide =
+    (action: PendingDecision['action']) =>
+    async ({ decisionId }: DecisionMessage) => {
+      deciding = action;
+      try {
+        const consumer = `${workflowInfo().workflowId}/${currentUpdateInfo()?.id ?? uuid4()}`;
+        // Refused (ForgedDecision) unless the API recorded exactly this decision: nothing has changed yet.
+        const decision = await consumeDecision({
+          decisionId,
+          tenantId: progress.tenantId,
+          periodId: periodIdOf(progress),
+          revision: progress.revision,
+          action,
+          consumer,
+        });
+        pending = { action, rules: decision.rules };
+        const detail = decision.reason ?? decision.note;
+        const past = { approve: 'approved', reject: 'rejected', reprocess: 'reprocess' } as const;
+        await record({ by: decision.actor, action: past[action], ...(detail ? { detail } : {}) });
+      } finally {
+        deciding = undefined;
+      }
       return progress;
+    };
+  // Validators refuse before anything enters history: the wrong stage, a second decision, an early approval.
+  setHandler(approveUpdate, decide('approve'), {
+    validator: (message) => {
+      requireDecision(message, 'approve', ['awaiting_approval']);
+      if (progress.preview) {
+        throw new Error(
+          `the period ends at ${progress.endsAt}: a preview cannot be approved; it is computed again once the end has passed`,
+        );
+      }
     },
-    // A validator rejects the update before it enters history: approving twice or too early is refused.
-    { validator: ({ by }) => requireWhile('awaiting_approval', 'approve', by) },
-  );
-  setHandler(
-    rejectUpdate,
-    async ({ by, reason }) => {
-      decision = 'reject';
-      await record({ by, action: 'rejected', detail: reason });
-      return progress;
-    },
-    {
-      validator: ({ by, reason }) => {
-        requireWhile('awaiting_approval', 'reject', by);
-        if (!reason?.trim()) throw new Error('a rejection needs a reason');
-      },
-    },
-  );
-  setHandler(
-    reprocessUpdate,
-    async ({ by, reason, rules }) => {
-      decision = 'reprocess';
-      reprocessScope = rules && reprocessScope !== null ? [...(reprocessScope ?? []), ...rules] : null;
-      await record({ by, action: 'reprocess', ...(reason ? { detail: reason } : {}) });
-      return progress;
-    },
-    {
-      validator: ({ by }) => {
-        if (progress.stage !== 'awaiting_approval' && progress.stage !== 'rejected') {
-          throw new Error(`cannot reprocess while ${progress.stage}: only before approval`);
-        }
-        requireActor(by);
-      },
-    },
-  );
+  });
+  setHandler(rejectUpdate, decide('reject'), {
+    validator: (message) => requireDecision(message, 'reject', ['awaiting_approval']),
+  });
+  setHandler(reprocessUpdate, decide('reprocess'), {
+    validator: (message) => requireDecision(message, 'reprocess', ['awaiting_approval', 'rejected']),
+  });
 
+  let approvedBefore = false;
   if (!input.carried) {
     const period = await openPeriod({
       tenantId: input.tenantId,
@@ -157,77 +195,152 @@ export async function periodClose(input: PeriodCloseInput): Promise<CloseProgres
       revision: progress.revision,
       ...(input.reopen ? { reopen: input.reopen } : {}),
     });
-    Object.assign(progress, { periodId: period.periodId, startDate: period.startDate });
-    if (input.reopen)
-      progress.events.push({
-        at: now(),
-        by: input.reopen.by,
-        action: 'reopened',
-        detail: input.reopen.reason,
-      });
-    await compute(input, progress);
+    Object.assign(progress, {
+      periodId: period.periodId,
+      startDate: period.startDate,
+      endsAt: period.endsAt,
+    });
+    if (period.reopenedBy)
+      progress.events.push(
+        event({ by: period.reopenedBy, action: 'reopened', detail: period.reopenReason ?? '' }),
+      );
+    // A restarted run of a period approved before its run failed goes on to export it.
+    approvedBefore = period.status === 'approved' || period.status === 'exported';
+    if (!approvedBefore) await compute();
   }
 
   // Finance decides; reminders go out on durable timers while nobody does.
-  for (;;) {
-    await waitForDecision(input, progress, () => decision !== undefined);
-    if (decision === 'approve') break;
-    if (decision === 'reject') {
+  while (!approvedBefore) {
+    const next = await nextDecision();
+    if (next !== 'ended' && next.action === 'approve') break;
+    if (next !== 'ended' && next.action === 'reject') {
       // What made finance reject may be anywhere: the next computation is a whole one.
       reprocessScope = null;
       enter(progress, 'rejected');
-      const rejection = progress.events.findLast((event) => event.action === 'rejected');
+      const rejection = progress.events.findLast((e) => e.action === 'rejected');
       await setPeriodStatus({
         periodId: periodIdOf(progress),
         status: 'open',
         ...(rejection?.detail ? { reason: rejection.detail } : {}),
       });
-      await waitForDecision(input, progress, () => decision === 'reprocess');
+    } else {
+      const rules = next === 'ended' || reprocessScope === null ? undefined : (next.rules ?? undefined);
+      reprocessScope = undefined;
+      if (next === 'ended') {
+        await record({ by: 'monthend', action: 'reprocess', detail: 'the period has ended: computed again' });
+      }
+      await compute(rules);
     }
-    // Consumed before computing: a decision made once the new totals await approval must survive.
-    decision = undefined;
-    const rules = reprocessScope;
-    reprocessScope = undefined;
-    await compute(input, progress, rules ?? undefined);
-    await continueAsNewIfLong(input, progress);
+    await continueAsNewIfLong();
   }
 
   enter(progress, 'locking');
   await setPeriodStatus({
     periodId: periodIdOf(progress),
     status: 'approved',
-    by: lastActor(progress, 'approved'),
+    by: progress.events.findLast((e) => e.action === 'approved')?.by ?? 'unknown',
   });
   enter(progress, 'exporting');
   await stages.exportPeriod({ periodId: periodIdOf(progress) });
   await setPeriodStatus({ periodId: periodIdOf(progress), status: 'exported' });
-  progress.stage = 'exported';
-  upsertSearchAttributes([{ key: STAGE_ATTRIBUTE, value: 'exported' }]);
-  await notify({ periodId: periodIdOf(progress), event: 'exported' });
-  // Let the approve handler's own audit write finish before the run completes.
+  enter(progress, 'exported');
+  send('exported');
+  // Let the approve handler's audit write and the notifications finish before the run completes.
   await condition(allHandlersFinished);
+  await Promise.all(outbox);
   return progress;
 
-  function requireWhile(stage: CloseStage, what: string, by: string) {
-    if (progress.stage !== stage) throw new Error(`cannot ${what} while ${progress.stage}`);
-    requireActor(by);
+  /** The next decision, a verified one or the end of a preview's period; reminds finance meanwhile. */
+  async function nextDecision(): Promise<PendingDecision | 'ended'> {
+    nextReminderAt ??= Date.now() + remindAfter;
+    for (;;) {
+      if (pending) {
+        const decided = pending;
+        pending = undefined;
+        return decided;
+      }
+      const endsAt = Date.parse(progress.endsAt ?? '');
+      const awaitingPreview = progress.preview && progress.stage === 'awaiting_approval';
+      if (awaitingPreview && Date.now() >= endsAt) return 'ended';
+      const wakeAt = awaitingPreview ? Math.min(nextReminderAt, endsAt) : nextReminderAt;
+      if (await condition(() => pending !== undefined, Math.max(wakeAt - Date.now(), 1))) continue;
+      if (Date.now() >= nextReminderAt) {
+        send('approval_reminder', `still ${progress.stage}`);
+        progress.events.push(event({ by: 'monthend', action: 'reminder' }));
+        nextReminderAt = Date.now() + remindEvery;
+        await continueAsNewIfLong();
+      }
+    }
   }
 
-  async function record(event: Omit<CloseEvent, 'at'>) {
-    const entry = { at: now(), ...event };
-    progress.events.push(entry);
-    await recordCloseEvent({ periodId: periodIdOf(progress), ...entry });
+  /**
+   * Weeks of reminders or many reprocess rounds must not grow one history without bound: carry the
+   * state, accepted decisions included, into a fresh run that resumes waiting.
+   */
+  async function continueAsNewIfLong() {
+    const info = workflowInfo();
+    if (!info.continueAsNewSuggested && !(input.historyLimit && info.historyLength >= input.historyLimit))
+      return;
+    await condition(allHandlersFinished);
+    await Promise.all(outbox);
+    const carried: CarriedState = {
+      progress,
+      ...(pending ? { pending } : {}),
+      ...(reprocessScope === null ? { reprocessScope } : {}),
+      nextReminderAt,
+    };
+    await continueAsNew<typeof periodClose>({ ...input, carried });
+  }
+
+  function requireDecision(message: DecisionMessage, action: DecisionAction, stages: CloseStage[]) {
+    if (!Number.isSafeInteger(message?.decisionId) || message.decisionId <= 0) {
+      throw new Error('a decision id recorded by the Monthend API is required');
+    }
+    if (deciding || pending)
+      throw new Error(`cannot ${action}: another decision (${deciding ?? pending?.action}) is pending`);
+    if (!stages.includes(progress.stage)) throw new Error(`cannot ${action} while ${progress.stage}`);
+  }
+
+  async function record(entry: Omit<CloseEvent, 'id' | 'at'>) {
+    const recorded = event(entry);
+    progress.events.push(recorded);
+    await recordCloseEvent({ periodId: periodIdOf(progress), ...recorded });
+  }
+
+  /** Sends a notification without waiting for it; a failure after bounded retries is recorded. */
+  function send(kind: string, detail?: string) {
+    const periodId = periodIdOf(progress);
+    const key = uuid4();
+    outbox.push(
+      notifications.notify({ periodId, key, event: kind, ...(detail ? { detail } : {}) }).catch((failure) =>
+        recordCloseEvent({
+          periodId,
+          id: uuid4(),
+          at: now(),
+          by: 'monthend',
+          action: 'notification_failed',
+          detail: `${kind} (${key}): ${(failure as Error).cause instanceof Error ? (failure.cause as Error).message : String(failure)}`,
+        }),
+      ),
+    );
+  }
+
+  async function compute(rules?: RuleVersion[]) {
+    await computePeriod(input, progress, rules);
+    send('awaiting_approval', progress.preview ? 'preview' : undefined);
   }
 }
 
 /** Generate, apply rules and price every shard, then roll up: from scratch, so a rerun is identical. */
-async function compute(
+async function computePeriod(
   input: PeriodCloseInput,
   progress: CloseProgress,
   rules?: RuleVersion[],
 ): Promise<void> {
   const periodId = periodIdOf(progress);
   enter(progress, 'generating');
+  // Workflow time: computed before the end, the figures may still change, so they are a preview.
+  progress.preview = Date.now() < Date.parse(progress.endsAt ?? '');
   await setPeriodStatus({ periodId, status: 'generating' });
   // After rule edits only, the invoice-to customers they reach are computed again, one shard each.
   const reached = rules ? await stages.invoiceToReachedByRules({ periodId, rules }) : null;
@@ -244,7 +357,6 @@ async function compute(
   progress.totals = await stages.rollUp({ periodId });
   await setPeriodStatus({ periodId, status: 'awaiting_approval' });
   enter(progress, 'awaiting_approval');
-  await notify({ periodId, event: 'awaiting_approval' });
 }
 
 async function computeShard(periodId: number, shard: Shard, progress: CloseProgress): Promise<void> {
@@ -252,31 +364,21 @@ async function computeShard(periodId: number, shard: Shard, progress: CloseProgr
   progress.shardsDone += 1;
 }
 
-async function waitForDecision(input: PeriodCloseInput, progress: CloseProgress, decided: () => boolean) {
-  const remindAfter = ms((input.remindAfter ?? '3 days') as StringValue);
-  const remindEvery = ms((input.remindEvery ?? '1 day') as StringValue);
-  if (remindAfter === undefined || remindEvery === undefined) {
-    throw ApplicationFailure.nonRetryable(
-      `bad reminder durations: '${input.remindAfter}', '${input.remindEvery}'`,
-    );
+/** A reminder duration written like `3 days`; `ms()` answers NaN for nonsense, which must not become a timer. */
+function duration(field: string, value: string): number {
+  const parsed = ms(value as StringValue);
+  if (!Number.isFinite(parsed) || parsed <= 0) {
+    throw ApplicationFailure.create({
+      type: 'BadData',
+      message: `${field} must be a positive duration like '3 days', not '${value}'`,
+      nonRetryable: true,
+    });
   }
-  let wait = remindAfter;
-  while (!(await condition(decided, wait))) {
-    await remindApprover({ periodId: periodIdOf(progress), stage: progress.stage });
-    progress.events.push({ at: now(), by: 'monthend', action: 'reminder' });
-    wait = remindEvery;
-    await continueAsNewIfLong(input, progress);
-  }
+  return parsed;
 }
 
-/**
- * Weeks of reminders or many reprocess rounds must not grow one history without bound: when the
- * server suggests it, carry the progress into a fresh run that resumes waiting for a decision.
- */
-async function continueAsNewIfLong(input: PeriodCloseInput, progress: CloseProgress) {
-  if (!workflowInfo().continueAsNewSuggested) return;
-  await condition(allHandlersFinished);
-  await continueAsNew<typeof periodClose>({ ...input, carried: progress });
+function event(entry: Omit<CloseEvent, 'id' | 'at'>): CloseEvent {
+  return { id: uuid4(), at: now(), ...entry };
 }
 
 function enter(progress: CloseProgress, stage: CloseStage) {
@@ -287,14 +389,6 @@ function enter(progress: CloseProgress, stage: CloseStage) {
 function periodIdOf(progress: CloseProgress): number {
   if (progress.periodId === undefined) throw ApplicationFailure.nonRetryable('the period was never opened');
   return progress.periodId;
-}
-
-function lastActor(progress: CloseProgress, action: CloseEvent['action']): string {
-  return progress.events.findLast((event) => event.action === action)?.by ?? 'unknown';
-}
-
-function requireActor(by: string) {
-  if (!by?.trim()) throw new Error('who is acting (by) is required');
 }
 
 function now(): string {

@@ -38,7 +38,8 @@ export async function scheduledClose(input: { tenantId: string }): Promise<Sched
       workflowId,
       args: [{ tenantId: input.tenantId, periodEnd: ended.periodEnd }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      // A close that failed may be started again; a finished one stays finished (a change is a reopen).
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
       typedSearchAttributes: [
         { key: TENANT_ATTRIBUTE, value: input.tenantId },
         { key: PERIOD_ATTRIBUTE, value: ended.periodEnd },

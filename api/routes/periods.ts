@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import ms, { type StringValue } from 'ms';
 import { periodHolding } from '../../db/views/periods.js';
 import { assertTenantRunnable } from '../../db/views/tenant.js';
 import { CloseError } from '../../workflows/client.js';
@@ -17,6 +18,7 @@ const PeriodSchema = z
     revision: z.number().int(),
     status: z.enum(['open', 'generating', 'awaiting_approval', 'approved', 'exported']),
     approvedBy: z.string().nullable(),
+    preview: z.boolean().openapi({ description: "the period has not ended yet in the tenant's zone" }),
     approvedAt: z.string().nullable(),
     rejectedReason: z.string().nullable(),
     superseded: z.boolean(),
@@ -27,13 +29,23 @@ const ProgressSchema = z
   .object({
     stage: z.string(),
     revision: z.number().int(),
+    preview: z.boolean().openapi({
+      description:
+        'computed before the period ended: it cannot be approved and is computed again once it ends',
+    }),
     shardsDone: z.number().int(),
     shardsTotal: z.number().int(),
     totals: z
       .object({ items: z.number().int(), billableItems: z.number().int(), total: z.string() })
       .optional(),
     events: z.array(
-      z.object({ at: z.string(), by: z.string(), action: z.string(), detail: z.string().optional() }),
+      z.object({
+        id: z.string(),
+        at: z.string(),
+        by: z.string(),
+        action: z.string(),
+        detail: z.string().optional(),
+      }),
     ),
   })
   .openapi('CloseProgress');
@@ -168,10 +180,18 @@ export function periodRoutes() {
   const Note = z.object({ note: z.string().max(2000).optional() }).strict();
   const Reason = z.object({ reason: z.string().trim().min(1, 'a reason is required').max(2000) }).strict();
   const OptionalReason = z.object({ reason: z.string().max(2000).optional() }).strict();
+  // `ms()` answers NaN for nonsense: checked here, so a bad duration is a 400, never a broken timer.
+  const Duration = z
+    .string()
+    .max(40)
+    .refine((value) => {
+      const parsed = ms(value as StringValue);
+      return Number.isFinite(parsed) && parsed > 0;
+    }, "a positive duration like '3 days' or '12 hours'");
   const Remind = z
     .object({
-      remindAfter: z.string().max(40).optional().openapi({ example: '3 days' }),
-      remindEvery: z.string().max(40).optional().openapi({ example: '1 day' }),
+      remindAfter: Duration.optional().openapi({ example: '3 days' }),
+      remindEvery: Duration.optional().openapi({ example: '1 day' }),
     })
     .strict();
 
@@ -199,7 +219,7 @@ export function periodRoutes() {
     (c, periodEnd, revision, body) =>
       c.var.deps.closes.approve(
         { tenantId: c.var.principal.tenantId, periodEnd, revision },
-        c.var.principal.name,
+        actor(c),
         body.note,
       ),
   );
@@ -211,7 +231,7 @@ export function periodRoutes() {
     (c, periodEnd, revision, body) =>
       c.var.deps.closes.reject(
         { tenantId: c.var.principal.tenantId, periodEnd, revision },
-        c.var.principal.name,
+        actor(c),
         body.reason ?? '',
       ),
   );
@@ -223,7 +243,7 @@ export function periodRoutes() {
     (c, periodEnd, revision, body) =>
       c.var.deps.closes.reprocess(
         { tenantId: c.var.principal.tenantId, periodEnd, revision },
-        c.var.principal.name,
+        actor(c),
         body.reason,
       ),
   );
@@ -235,7 +255,7 @@ export function periodRoutes() {
     async (c, periodEnd, revision, body) => {
       const started = await c.var.deps.closes.reopen(
         { tenantId: c.var.principal.tenantId, periodEnd, revision },
-        c.var.principal.name,
+        actor(c),
         body.reason ?? '',
       );
       return { workflowId: started.workflowId, progress: null };
@@ -246,11 +266,17 @@ export function periodRoutes() {
 
 type PeriodRow = z.infer<typeof PeriodSchema>;
 
+/** The decision's author: the token's name, and the token itself so the decision can be traced to it. */
+function actor(c: Context<AppEnv>) {
+  return { name: c.var.principal.name, tokenId: c.var.principal.tokenId };
+}
+
 async function listPeriods(c: Context<AppEnv>, startDate?: string): Promise<PeriodRow[]> {
   const { sql } = c.var.deps;
   return sql<PeriodRow[]>`
     select id, start_date::text as "startDate", end_date::text as "endDate", revision, status,
            approved_by as "approvedBy", approved_at as "approvedAt", rejected_reason as "rejectedReason",
+           ends_at > now() as preview,
            superseded_at is not null as superseded
     from periods
     where tenant_id = ${c.var.principal.tenantId}
@@ -271,9 +297,9 @@ async function currentRevision(c: Context<AppEnv>, date: string) {
 
 function visibleProgress(principal: Principal, progress: CloseProgress | null) {
   if (!progress) return null;
-  const { stage, revision, shardsDone, shardsTotal, totals, events } = progress;
-  if (principal.role === 'customer') return { stage, revision, shardsDone, shardsTotal, events: [] };
-  return { stage, revision, shardsDone, shardsTotal, events, ...(totals ? { totals } : {}) };
+  const { stage, revision, preview, shardsDone, shardsTotal, totals, events } = progress;
+  if (principal.role === 'customer') return { stage, revision, preview, shardsDone, shardsTotal, events: [] };
+  return { stage, revision, preview, shardsDone, shardsTotal, events, ...(totals ? { totals } : {}) };
 }
 
 async function audit(c: Context<AppEnv>, action: string, periodEnd: string, details: Record<string, string>) {

@@ -289,7 +289,7 @@ async function answer(c: Context<AppEnv>, id: number, before: RuleRow[], reproce
         const versions = [rule, ...before].map(({ id, criteria }) => ({ id, criteria }));
         await deps.closes.reprocess(
           { tenantId: principal.tenantId, ...period },
-          principal.name,
+          { name: principal.name, tokenId: principal.tokenId },
           `rule ${id} edited`,
           versions,
         );

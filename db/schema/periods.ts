@@ -7,6 +7,7 @@ import {
   foreignKey,
   index,
   integer,
+  jsonb,
   numeric,
   pgEnum,
   pgTable,
@@ -14,6 +15,7 @@ import {
   timestamp,
   unique,
 } from 'drizzle-orm/pg-core';
+import { apiTokens } from './access.js';
 import { elementKind } from './catalog.js';
 import { customers, periodMode, relationship, resellerBilling, tenants } from './tenancy.js';
 
@@ -245,5 +247,47 @@ export const exports = pgTable(
       columns: [t.tenantId, t.periodId],
       foreignColumns: [periods.tenantId, periods.id],
     }),
+  ],
+);
+
+export const decisionAction = pgEnum('decision_action', ['approve', 'reject', 'reprocess', 'reopen']);
+
+/**
+ * A decision finance or an admin made through the API, with the token that made it. The close run
+ * receives only its id and consumes it once (activities/verify-decision.ts): a message that reaches
+ * Temporal any other way names no unconsumed decision of this period, so it changes nothing.
+ */
+export const decisions = pgTable(
+  'decisions',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    tenantId: text('tenant_id').notNull(),
+    // The revision decided on (for a reopen: the approved revision being reopened).
+    periodId: bigint('period_id', { mode: 'number' }).notNull(),
+    periodEnd: date('period_end').notNull(),
+    revision: integer('revision').notNull(),
+    action: decisionAction('action').notNull(),
+    actor: text('actor').notNull(),
+    tokenId: bigint('token_id', { mode: 'number' })
+      .notNull()
+      .references(() => apiTokens.id),
+    note: text('note'),
+    reason: text('reason'),
+    // A reprocess asked for by a rule edit: the rule versions whose reach is computed again.
+    rules: jsonb('rules'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    consumedAt: timestamp('consumed_at', { withTimezone: true }),
+    // The workflow update (or run) that consumed it, so a retried check by the same one still passes.
+    consumedBy: text('consumed_by'),
+  },
+  (t) => [
+    foreignKey({
+      name: 'decisions_period_fk',
+      columns: [t.tenantId, t.periodId],
+      foreignColumns: [periods.tenantId, periods.id],
+    }),
+    check('decisions_reason', sql`${t.action} not in ('reject', 'reopen') or ${t.reason} is not null`),
+    check('decisions_consumed', sql`(${t.consumedAt} is null) = (${t.consumedBy} is null)`),
+    index('decisions_period').on(t.periodId, t.createdAt),
   ],
 );

@@ -45,7 +45,7 @@ describe('openPeriod', () => {
       'revision 3 of 2026-01-26..2026-02-25 cannot be opened',
     );
     await expect(
-      openPeriod(sql, { tenantId: 'ams', date: '2026-02-01', revision: 2, reopen: { by: 'x', reason: 'y' } }),
+      openPeriod(sql, { tenantId: 'ams', date: '2026-02-01', revision: 2, reopen: { decisionId: 1 } }),
     ).rejects.toThrow('only an approved period can be reopened; revision 1 is open');
   });
 });

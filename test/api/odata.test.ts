@@ -3,7 +3,7 @@ import { openPeriod } from '../../activities/open-period.js';
 import { runStages } from '../../activities/run-stages.js';
 import { sumAmounts } from '../../billing/money.js';
 import { apiForTests } from '../support/api.js';
-import { seedSeats, uniqueTenantId } from '../support/closes.js';
+import { reopenDecision, seedSeats, uniqueTenantId } from '../support/closes.js';
 import { freshDatabase } from '../support/database.js';
 import { approvePeriod, createSku, ingest, useCurrency } from '../support/fixtures.js';
 import { temporalForTests } from '../support/temporal.js';
@@ -108,7 +108,7 @@ beforeAll(async () => {
   const first = await openPeriod(sql, { tenantId: otherTenant, date: '2026-01-15' });
   await runStages(sql, first.periodId);
   await approvePeriod(sql, first.periodId);
-  const reopen = { by: 'admin@msp', reason: 'late seat' };
+  const reopen = { decisionId: await reopenDecision(sql, otherTenant, first.periodId, 'late seat') };
   await runStages(
     sql,
     (await openPeriod(sql, { tenantId: otherTenant, date: '2026-01-15', revision: 2, reopen })).periodId,

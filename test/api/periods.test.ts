@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { instantToLocalDate } from '../../billing/index.js';
+import { closeWorkflowId } from '../../workflows/client.js';
 import { apiForTests } from '../support/api.js';
 import { seedSeats, uniqueTenantId, waitForStage } from '../support/closes.js';
 import { freshDatabase } from '../support/database.js';
@@ -6,7 +8,7 @@ import { temporalForTests } from '../support/temporal.js';
 
 const database = await freshDatabase();
 const { sql } = database;
-const temporal = await temporalForTests();
+const temporal = await temporalForTests(database);
 const api = apiForTests(database, temporal);
 const tenantId = uniqueTenantId('periods');
 const tokens = { admin: '', finance: '', operator: '', customer: '' };
@@ -51,6 +53,7 @@ describe('/v1/periods run control', () => {
       expect(seenByCustomer.json.progress).toEqual({
         stage: 'awaiting_approval',
         revision: 1,
+        preview: false,
         shardsDone: 1,
         shardsTotal: 1,
         events: [],
@@ -133,5 +136,53 @@ describe('/v1/periods run control', () => {
       [2, 'awaiting_approval', false],
       [1, 'exported', true],
     ]);
+  });
+
+  it('previews the period under way, refuses its approval, a reopen before approval and periods ahead', async () => {
+    const [tenant] = await sql<{ timeZone: string }[]>`
+      select time_zone as "timeZone" from tenants where id = ${tenantId}`;
+    const today = instantToLocalDate(new Date(), tenant?.timeZone ?? 'UTC');
+    const [year, monthNumber] = today.split('-').map(Number) as [number, number];
+    const end = new Date(Date.UTC(year, monthNumber, 0)).toISOString().slice(0, 10);
+    const nextMonth = new Date(Date.UTC(year, monthNumber, 1)).toISOString().slice(0, 10);
+    const current = { tenantId, periodEnd: end };
+    await temporal.withWorker(database, async () => {
+      const garbage = await api.call('POST', `/v1/periods/${today}/close`, tokens.operator, {
+        remindAfter: 'garbage',
+      });
+      expect(garbage.status).toBe(400);
+      expect(garbage.json.errors).toEqual([
+        { field: 'remindAfter', reason: "a positive duration like '3 days' or '12 hours'" },
+      ]);
+
+      const ahead = await api.call('POST', `/v1/periods/${nextMonth}/close`, tokens.operator);
+      expect(ahead.status).toBe(409);
+      expect(ahead.json.detail).toMatch(
+        new RegExp(
+          `^the period ${nextMonth}\\.\\.[0-9-]+ has not started \\(today is ${today} in .+\\): only ended periods and the current one, as a preview, can be closed$`,
+        ),
+      );
+
+      expect((await api.call('POST', `/v1/periods/${today}/close`, tokens.operator)).status).toBe(202);
+      await waitForStage(temporal.closes, current, 'awaiting_approval');
+      const got = await api.call('GET', `/v1/periods/${today}`, tokens.finance);
+      expect([got.json.period.preview, got.json.progress.preview]).toEqual([true, true]);
+
+      const approve = await api.call('POST', `/v1/periods/${today}/approve`, tokens.finance);
+      expect(approve.status).toBe(409);
+      expect(approve.json.detail).toMatch(
+        new RegExp(
+          `^the period ends on ${end} \\(.+\\): its preview can be approved only once the end has passed$`,
+        ),
+      );
+      const reopen = await api.call('POST', `/v1/periods/${today}/reopen`, tokens.admin, { reason: 'x' });
+      expect(reopen.status).toBe(409);
+      expect(reopen.json.detail).toBe(
+        'only an approved or exported period can be reopened; revision 1 is awaiting_approval',
+      );
+      const after = await api.call('GET', `/v1/periods/${today}`, tokens.finance);
+      expect([after.json.period.status, after.json.progress.events]).toEqual(['awaiting_approval', []]);
+    });
+    await temporal.client.workflow.getHandle(closeWorkflowId(current)).terminate('test finished');
   });
 });

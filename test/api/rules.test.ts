@@ -8,7 +8,7 @@ import { temporalForTests } from '../support/temporal.js';
 
 const database = await freshDatabase();
 const { sql } = database;
-const temporal = await temporalForTests();
+const temporal = await temporalForTests(database);
 const { closes } = temporal;
 const api = apiForTests(database, temporal);
 const tenantId = uniqueTenantId('rules');

@@ -2,6 +2,7 @@ import { createApp } from '../../api/app.js';
 import type { Role } from '../../api/context.js';
 import { createToken } from '../../api/routes/tokens.js';
 import type { Connection } from '../../db/connection.js';
+import { PeriodCloses } from '../../workflows/client.js';
 import type { temporalForTests } from './temporal.js';
 
 /**
@@ -13,7 +14,7 @@ export function apiForTests(database: Connection, temporal: Awaited<ReturnType<t
     db: database.db,
     sql: database.sql,
     temporal: temporal.client,
-    closes: temporal.closes,
+    closes: new PeriodCloses(temporal.client, database.sql, { taskQueue: temporal.taskQueue }),
   });
   return {
     app,

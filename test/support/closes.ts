@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type postgres from 'postgres';
-import type { PeriodCloses, PeriodRef } from '../../workflows/client.js';
+import { recordDecision } from '../../activities/decisions.js';
+import type { Role } from '../../api/context.js';
+import { createToken } from '../../api/routes/tokens.js';
+import type { Actor, PeriodCloses, PeriodRef } from '../../workflows/client.js';
 import type { CloseStage } from '../../workflows/period-close.js';
 import { createSku, createTenant, ingest } from './fixtures.js';
 
@@ -80,4 +83,26 @@ export async function itemSnapshot(sql: postgres.Sql, periodId: number) {
     from items i join customers c on c.id = i.customer_id
     where i.period_id = ${periodId}
     order by 1, 2, 3, 4, 5, 7`;
+}
+
+/** A person deciding on closes: an API token of the tenant with this role, named `name`. */
+export async function actor(
+  sql: postgres.Sql,
+  tenantId: string,
+  name: string,
+  role: Role = 'admin',
+): Promise<Actor> {
+  const token = await createToken(sql, { tenantId, name, role, createdBy: 'test' });
+  return { name, tokenId: token.id };
+}
+
+/** A reopen decision of an approved revision, as the API records it: for activities called directly. */
+export async function reopenDecision(sql: postgres.Sql, tenantId: string, periodId: number, reason: string) {
+  return recordDecision(sql, {
+    tenantId,
+    periodId,
+    action: 'reopen',
+    actor: await actor(sql, tenantId, 'admin@msp'),
+    reason,
+  });
 }

@@ -12,7 +12,7 @@ import { PeriodCloses } from '../../workflows/client.js';
  * A client and a worker factory on the run's shared dev server, with a task queue of this file's
  * own so files running side by side never take each other's tasks.
  */
-export async function temporalForTests() {
+export async function temporalForTests(database?: Pick<DatabaseConnection, 'sql'>) {
   quietRuntime();
   const address = inject('temporalAddress');
   const taskQueue = `test-${randomUUID()}`;
@@ -27,7 +27,11 @@ export async function temporalForTests() {
     client,
     taskQueue,
     address,
-    closes: new PeriodCloses(client, taskQueue),
+    /** Closes on this file's database (decisions are recorded there before the run hears of them). */
+    get closes(): PeriodCloses {
+      if (!database) throw new Error('temporalForTests(database) is needed to decide on closes');
+      return new PeriodCloses(client, database.sql, { taskQueue });
+    },
     /**
      * A real worker with every activity bound to `database` (or the given, wrapped activities),
      * running while `body` runs.

@@ -2,17 +2,20 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CloseError } from '../../workflows/client.js';
-import { itemSnapshot, seedSeats, uniqueTenantId, waitForStage } from '../support/closes.js';
+import { actor, itemSnapshot, seedSeats, uniqueTenantId, waitForStage } from '../support/closes.js';
 import { freshDatabase } from '../support/database.js';
 import { createSku, createTenant, ingest } from '../support/fixtures.js';
 import { temporalForTests } from '../support/temporal.js';
 
 const database = await freshDatabase();
 const { sql } = database;
-const temporal = await temporalForTests();
+const temporal = await temporalForTests(database);
 const { closes } = temporal;
 const tenantId = uniqueTenantId('close');
 await seedSeats(sql, tenantId);
+const fiona = await actor(sql, tenantId, 'fiona@msp', 'finance');
+const oliver = await actor(sql, tenantId, 'oliver@msp', 'operator');
+const admin = await actor(sql, tenantId, 'admin@msp', 'admin');
 process.env.EXPORT_DIR = `/tmp/monthend-exports-${tenantId}`;
 
 const january = { tenantId, periodEnd: '2026-01-31' };
@@ -38,7 +41,7 @@ describe('periodClose on the real dev server', () => {
       expect(waiting.totals).toEqual({ items: 3, billableItems: 3, total: '83.00' });
       const [period] = await sql`select status from periods where id = ${waiting.periodId ?? 0}`;
       expect(period?.status).toBe('awaiting_approval');
-      await closes.approve(january, 'fiona@msp', 'checked against last month');
+      await closes.approve(january, fiona, 'checked against last month');
       return closes.result(january);
     });
 
@@ -73,19 +76,18 @@ describe('periodClose on the real dev server', () => {
       expect(await closes.start(february)).toEqual(started);
       await waitForStage(closes, february, 'awaiting_approval');
 
-      await expect(closes.reject(february, 'fiona@msp', '  ')).rejects.toThrow(
+      await expect(closes.reject(february, fiona, '  ')).rejects.toThrow(
         new CloseError('conflict', 'a rejection needs a reason'),
       );
-      await expect(closes.approve(february, '')).rejects.toThrow(/who is acting \(by\) is required/);
 
-      const rejected = await closes.reject(february, 'fiona@msp', 'u3 left in January');
+      const rejected = await closes.reject(february, fiona, 'u3 left in January');
       expect(rejected.events.at(-1)).toMatchObject({
         by: 'fiona@msp',
         action: 'rejected',
         detail: 'u3 left in January',
       });
       await waitForStage(closes, february, 'rejected');
-      await expect(closes.approve(february, 'fiona@msp')).rejects.toThrow('cannot approve while rejected');
+      await expect(closes.approve(february, fiona)).rejects.toThrow('cannot approve while rejected');
       const [open] =
         await sql`select status, rejected_reason from periods where tenant_id = ${tenantId} and end_date = '2026-02-28'`;
       expect(open).toEqual({ status: 'open', rejected_reason: 'u3 left in January' });
@@ -93,7 +95,7 @@ describe('periodClose on the real dev server', () => {
       await ingest(sql, tenantId, [
         { kind: 'user.deleted', occurredAt: '2026-01-31T12:00:00Z', customer: 'c1', user: 'u3' },
       ]);
-      await closes.reprocess(february, 'oliver@msp', 'u3 removal ingested');
+      await closes.reprocess(february, oliver, 'u3 removal ingested');
       const again = await waitForStage(closes, february, 'awaiting_approval');
       // u1 and u2 for the whole of February; u3's deletion on 31 Jan arrived after January was
       // approved, so February credits January's last day: -31.00 x 1/31.
@@ -110,7 +112,7 @@ describe('periodClose on the real dev server', () => {
           adjusts: '2026-01-31',
         },
       ]);
-      await closes.approve(february, 'fiona@msp');
+      await closes.approve(february, fiona);
       const final = await closes.result(february);
       expect(final.events.map((event) => event.action)).toEqual(['rejected', 'reprocess', 'approved']);
     });
@@ -130,7 +132,7 @@ describe('periodClose on the real dev server', () => {
       // u2 is a test mailbox from 16 March: the last 16 days of March are not billed.
       await sql`insert into rules (tenant_id, name, from_date, user_pattern, created_by)
                 values (${tenantId}, 'u2 is a test mailbox', '2026-03-16', 'u2@*', 'fiona@msp')`;
-      await closes.reprocess(march, 'fiona@msp', 'rule edited');
+      await closes.reprocess(march, fiona, 'rule edited');
       const after = await waitForStage(closes, march, 'awaiting_approval');
       expect(after.shardsDone).toBe(after.shardsTotal);
       // 31.00 for u1, 31.00 x 15/31 = 15.00 for u2.
@@ -143,7 +145,7 @@ describe('periodClose on the real dev server', () => {
         ['u2@contoso.example', '2026-03-01', '2026-03-16', '15.0000', true],
         ['u2@contoso.example', '2026-03-16', '2026-04-01', '0.0000', false],
       ]);
-      await closes.approve(march, 'fiona@msp');
+      await closes.approve(march, fiona);
       await closes.result(march);
     });
   });
@@ -172,6 +174,7 @@ describe('periodClose on the real dev server', () => {
     );
     const ref = { tenantId: other, periodEnd: '2026-01-31' };
     await withWorker(async () => {
+      const fiona = await actor(sql, other, 'fiona@msp', 'finance');
       await closes.start({ ...ref, itemsPerShard: 1 });
       const before = await waitForStage(closes, ref, 'awaiting_approval');
       expect([before.shardsTotal, before.totals?.total]).toEqual([3, '93.00']);
@@ -185,13 +188,13 @@ describe('periodClose on the real dev server', () => {
         id: rule?.id ?? 0,
         criteria: { ...criteria, sku: null, vendor: null, service: null, kind: null },
       };
-      await closes.reprocess(ref, 'fiona@msp', 'rule edited', [version]);
+      await closes.reprocess(ref, fiona, 'rule edited', [version]);
       const after = await waitForStage(closes, ref, 'awaiting_approval');
       expect([after.shardsDone, after.shardsTotal, after.totals?.total]).toEqual([1, 1, '83.00']);
 
-      await closes.reject(ref, 'fiona@msp', 'C3 left');
+      await closes.reject(ref, fiona, 'C3 left');
       await waitForStage(closes, ref, 'rejected');
-      await closes.reprocess(ref, 'fiona@msp', 'rule edited', [version]);
+      await closes.reprocess(ref, fiona, 'rule edited', [version]);
       const whole = await waitForStage(closes, ref, 'awaiting_approval');
       expect([whole.shardsTotal, whole.totals?.total]).toEqual([3, '83.00']);
     });
@@ -214,7 +217,7 @@ describe('periodClose on the real dev server', () => {
     ]);
     await withWorker(async () => {
       await expect(closes.start(march)).rejects.toThrow(/already finished; reopen it/);
-      await closes.reopen({ ...march, revision: 1 }, 'admin@msp', 'u1 cancelled on 21 March');
+      await closes.reopen({ ...march, revision: 1 }, admin, 'u1 cancelled on 21 March');
       const reopened = await waitForStage(closes, { ...march, revision: 2 }, 'awaiting_approval');
       expect(reopened.revision).toBe(2);
       expect(reopened.events[0]).toMatchObject({
@@ -224,7 +227,7 @@ describe('periodClose on the real dev server', () => {
       });
       // u1 for 20 days (20.00) and u2 until its rule starts (15.00).
       expect(reopened.totals).toEqual({ items: 3, billableItems: 2, total: '35.00' });
-      await closes.approve({ ...march, revision: 2 }, 'fiona@msp');
+      await closes.approve({ ...march, revision: 2 }, fiona);
       await closes.result({ ...march, revision: 2 });
     });
     const revisions = await sql`

@@ -9,7 +9,7 @@ import { temporalForTests } from '../support/temporal.js';
 
 const database = await freshDatabase();
 const { sql } = database;
-const temporal = await temporalForTests();
+const temporal = await temporalForTests(database);
 const { closes } = temporal;
 const [faulty, crashed, twin] = [uniqueTenantId('faulty'), uniqueTenantId('crashed'), uniqueTenantId('twin')];
 

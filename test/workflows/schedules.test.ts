@@ -43,14 +43,14 @@ const cases: { name: string; config: PeriodConfig; firings: number; ends: string
     name: 'calendar',
     config: { mode: 'calendar' },
     firings: 3,
-    ends: ['2028-01-31', '2028-02-29', '2028-03-31'],
+    ends: ['2024-01-31', '2024-02-29', '2024-03-31'],
   },
-  // Day 30 does not exist in February 2028: that period ends on the 29th.
+  // Day 30 does not exist in February 2024: that period ends on the 29th.
   {
     name: 'fixed_day 30',
     config: { mode: 'fixed_day', day: 30 },
     firings: 3,
-    ends: ['2028-01-30', '2028-02-29', '2028-03-30'],
+    ends: ['2024-01-30', '2024-02-29', '2024-03-30'],
   },
   // 3 days before the end: 28 Jan, 26 Feb (leap year), 28 Mar. The calendar also fires on 26 Feb
   // (the non-leap candidate), where the run finds that no period ended and does nothing.
@@ -58,7 +58,7 @@ const cases: { name: string; config: PeriodConfig; firings: number; ends: string
     name: 'days_before_end 3',
     config: { mode: 'days_before_end', day: 3 },
     firings: 4,
-    ends: ['2028-01-28', '2028-02-26', '2028-03-28'],
+    ends: ['2024-01-28', '2024-02-26', '2024-03-28'],
   },
 ];
 
@@ -84,8 +84,9 @@ describe('close schedules on the real dev server', () => {
         expect(description.spec.timezone).toBe('Europe/Amsterdam');
         expect(description.policies.overlap).toBe('BUFFER_ALL');
 
-        // Firings at local 00:05 from 1 Jan 12:00 UTC to 1 Apr 12:00 UTC: the closes of Jan..Mar 2028.
-        const quarter = { start: new Date('2028-01-01T12:00:00Z'), end: new Date('2028-04-01T12:00:00Z') };
+        // Firings at local 00:05 from 1 Jan 12:00 UTC to 1 Apr 12:00 UTC: the closes of Jan..Mar 2024, a
+        // past leap-year quarter (a period that has not started cannot be closed).
+        const quarter = { start: new Date('2024-01-01T12:00:00Z'), end: new Date('2024-04-01T12:00:00Z') };
         await schedule.backfill({ ...quarter, overlap: 'BUFFER_ALL' });
         expect(await runsOf(temporal.client, tenantId, 'scheduledClose', firings, 'Completed')).toHaveLength(
           firings,
