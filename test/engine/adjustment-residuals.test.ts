@@ -9,6 +9,7 @@ import {
   generatePeriod,
   ingest,
   itemLines,
+  type SkuSpec,
 } from '../support/fixtures.js';
 
 const database = await freshDatabase();
@@ -33,13 +34,13 @@ const user = (customer: string, ref: string, occurredAt = at) => ({
   user: ref,
   name: `${ref}@${customer}`,
 });
-const e3 = { code: 'E3', vendor: 'Microsoft', price: '31.00', maps: [['plan', 'm365', 'E3']] } as const;
+const e3: SkuSpec = { code: 'E3', vendor: 'Microsoft', price: '31.00', maps: [['plan', 'm365', 'E3']] };
 
 describe('a vendor discount counts the services held in the period, not its adjustments', () => {
   it('bills February E3 without the discount a January VISIO credit would have reached', async () => {
     const tenantId = 'discount-held';
     await createTenant(sql, { id: tenantId });
-    await createSku(sql, tenantId, { ...e3, maps: [...e3.maps] });
+    await createSku(sql, tenantId, e3);
     await createSku(sql, tenantId, {
       code: 'VISIO',
       vendor: 'Microsoft',
@@ -76,7 +77,7 @@ describe('an adjustment is priced as the adjusted period charged, after its cust
     const tenantId = 'moved';
     await createTenant(sql, { id: tenantId });
     // Volume: 31.00 a seat, 25.00 each from the third.
-    await createSku(sql, tenantId, { ...e3, maps: [...e3.maps], scheme: 'volume', tiers: [[3, '25.00']] });
+    await createSku(sql, tenantId, { ...e3, scheme: 'volume', tiers: [[3, '25.00']] });
     await ingest(sql, tenantId, [
       {
         kind: 'customer.created',
@@ -121,7 +122,7 @@ describe('a rule edit reprocesses the open periods whose adjustments it reaches'
   it('reprocesses February for a rule over January days that February bills', async () => {
     const tenantId = 'rule-reach';
     await createTenant(sql, { id: tenantId });
-    await createSku(sql, tenantId, { ...e3, maps: [...e3.maps] });
+    await createSku(sql, tenantId, e3);
     await ingest(sql, tenantId, [
       { kind: 'customer.created', occurredAt: at, customer: 'acme', name: 'Acme' },
       user('acme', 'u1'),
@@ -176,7 +177,7 @@ describe('two open periods never both adjust the same late entry', () => {
   it('bills a January late seat once, in February, though March was opened first', async () => {
     const tenantId = 'open-order';
     await createTenant(sql, { id: tenantId });
-    await createSku(sql, tenantId, { ...e3, maps: [...e3.maps] });
+    await createSku(sql, tenantId, e3);
     await ingest(sql, tenantId, [
       { kind: 'customer.created', occurredAt: at, customer: 'acme', name: 'Acme' },
       user('acme', 'u1'),
