@@ -84,8 +84,11 @@ export async function priceItems(tx: postgres.TransactionSql, period: PeriodCont
         from (
           select invoice_to_id, vendor, count(*) as services
           from (
+            -- Services held in this period: an adjustment (charge or credit) corrects another
+            -- period's bill, so it neither adds a service nor, as a credit, counts as one held.
             select distinct i.invoice_to_id, i.vendor, i.sku_code
-            from staged_items i where i.billable and i.sku_code is not null
+            from staged_items i
+            where i.billable and i.sku_code is not null and i.adjusts_period_id is null and i.quantity >= 0
           ) taken_skus
           group by invoice_to_id, vendor
         ) taken
@@ -95,10 +98,15 @@ export async function priceItems(tx: postgres.TransactionSql, period: PeriodCont
       ),
       prior as (
         -- An adjustment corrects the adjusted period's bill, so it takes that period's price and
-        -- discount for the invoice-to customer and SKU: a credit returns what was paid.
+        -- discount for the SKU and the customer's invoice-to customer as it stood then (that period's
+        -- tree, not today's): a credit returns what was paid, even after the customer moved. A
+        -- customer that period's tree lacks (created late) is looked up under today's.
         select distinct on (i.id) i.id, a.unit_price, a.discount_percent, a.billable
         from staged_items i
-        join items a on a.period_id = i.adjusts_period_id and a.invoice_to_id = i.invoice_to_id
+        left join period_customers adjusted_tree on adjusted_tree.period_id = i.adjusts_period_id
+          and adjusted_tree.customer_id = i.customer_id and adjusted_tree.tenant_id = i.tenant_id
+        join items a on a.period_id = i.adjusts_period_id and a.tenant_id = i.tenant_id
+          and a.invoice_to_id = coalesce(adjusted_tree.invoice_to_id, i.invoice_to_id)
           and a.sku_code = i.sku_code and a.adjusts_period_id is null
         where i.adjusts_period_id is not null
         order by i.id, a.billable desc, a.id

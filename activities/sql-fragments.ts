@@ -15,8 +15,10 @@ export function periodCte(sql: Sql, periodId: number) {
 
 /**
  * `approved as (...)`: the approved, current revisions before the period whose late entries this
- * period bills. Only the next open period after an approved one bills its late entries, so two open
- * periods never adjust the same entry.
+ * period bills. Only the first period after an approved one that is not approved bills its late
+ * entries, so two open periods never adjust the same entry. A period not opened yet counts as not
+ * approved: every day between A and this period must lie in an approved period, else a later
+ * opened period in between (a preview of March before February is opened) would adjust A too.
  */
 export function approvedBeforeCte(sql: Sql) {
   return sql`approved as (
@@ -25,11 +27,11 @@ export function approvedBeforeCte(sql: Sql) {
     from periods a, period
     where a.tenant_id = period.tenant_id and a.status in ('approved', 'exported') and a.superseded_at is null
       and a.start_date < period.start_date
-      and not exists (
-        select 1 from periods q
-        where q.tenant_id = a.tenant_id and q.superseded_at is null
-          and q.status not in ('approved', 'exported')
-          and q.start_date > a.start_date and q.start_date < period.start_date)
+      and (a.end_date + 1 = period.start_date or datemultirange(daterange(a.end_date + 1, period.start_date)) <@ (
+        select coalesce(range_agg(daterange(q.start_date, q.end_date + 1)), '{}')
+        from periods q
+        where q.tenant_id = a.tenant_id and q.superseded_at is null and q.status in ('approved', 'exported')
+          and q.start_date > a.start_date and q.start_date < period.start_date))
   )`;
 }
 

@@ -164,6 +164,11 @@ export const items = pgTable(
     // Views, exports and the OData feed page through a period's items in id order.
     index('items_period_id').on(t.periodId, t.id),
     index('items_period_invoice_to').on(t.periodId, t.invoiceToId),
+    // A period's adjustment items (few), for a rule edit to find the periods whose adjustments it
+    // reaches (db/views/rules.ts) without reading the period's every item.
+    index('items_period_adjustments')
+      .on(t.periodId, t.activeFrom)
+      .where(sql`${t.adjustsPeriodId} is not null`),
   ],
 );
 

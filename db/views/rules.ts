@@ -49,7 +49,8 @@ export interface PeriodUnderWay {
 
 /**
  * The current revisions of the tenant's periods that a close has computed (or is computing) but
- * nobody approved yet, and that share a day with one of the date ranges (null ends are open).
+ * nobody approved yet, and that share a day with one of the date ranges (null ends are open), or
+ * hold an adjustment item that does: a January rule applies to January days billed in February.
  */
 export function periodsUnderWay(
   sql: Sql,
@@ -61,11 +62,21 @@ export function periodsUnderWay(
       sql`(${range.from}::date is null or end_date >= ${range.from}::date)
           and (${range.to}::date is null or start_date <= ${range.to}::date)`,
   );
+  // An item's days are [active_from, active_to); a 0-day item lies on active_from (as apply-rules reads it).
+  const adjusts = ranges.map(
+    (range) =>
+      sql`(${range.from}::date is null or greatest(i.active_to - 1, i.active_from) >= ${range.from}::date)
+          and (${range.to}::date is null or i.active_from <= ${range.to}::date)`,
+  );
   return sql<PeriodUnderWay[]>`
     select end_date::text as "periodEnd", revision
     from periods
     where tenant_id = ${tenantId} and superseded_at is null
       and status in ('open', 'generating', 'awaiting_approval')
-      and (${touches.reduce((all, one) => sql`${all} or (${one})`, sql`false`)})
+      and ((${touches.reduce((all, one) => sql`${all} or (${one})`, sql`false`)})
+        or exists (
+          select 1 from items i
+          where i.period_id = periods.id and i.tenant_id = periods.tenant_id and i.adjusts_period_id is not null
+            and (${adjusts.reduce((all, one) => sql`${all} or (${one})`, sql`false`)})))
     order by start_date, revision`;
 }

@@ -18,9 +18,10 @@ import { type Timed, ZONE } from './property/world.js';
 
 /**
  * Property test of the billing engine on the real PostgreSQL: random valid change logs are ingested,
- * Jan, Feb and Mar 2026 are generated in order (approving some, with late entries into approved
- * periods in between), and every period must satisfy billing.md's invariants against a reference
- * model of the log (test/engine/property/). PROPERTY_SEED and PROPERTY_RUNS override the defaults.
+ * Jan, Feb and Mar 2026 are generated in order (approving some, Jan perhaps after Feb, with late
+ * entries into approved periods in between), and every period must satisfy billing.md's invariants
+ * against a reference model of the log (test/engine/property/). PROPERTY_SEED and PROPERTY_RUNS
+ * override the defaults.
  */
 
 const database = await freshDatabase();
@@ -175,6 +176,14 @@ async function runScenario(scenario: Scenario): Promise<void> {
     if (k < 2 && scenario.approve[k]) {
       await setPeriodStatus(sql, { periodId, status: 'approved', by: 'finance@test' });
       await sendLate(k, true);
+    }
+    // Out of order: Jan, left open, approved after Feb; Mar then adjusts both.
+    if (k === 1 && scenario.janAfterFeb) {
+      await setPeriodStatus(sql, {
+        periodId: periodIds[0] as number,
+        status: 'approved',
+        by: 'finance@test',
+      });
     }
   }
   fail(

@@ -178,6 +178,7 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc
     late: fc.tuple(...LATE_SLOTS.map(() => fc.array(lateArb, { maxLength: 5, size: 'max' }))),
     rules: fc.array(ruleArb, { maxLength: 3 }),
     approve: fc.tuple(fc.boolean(), fc.boolean()),
+    janAfterFeb: fc.boolean(),
     upfront: fc.boolean(),
     chunks: fc.integer({ min: 1, max: 3 }),
     reverse: fc.boolean(),
@@ -195,6 +196,8 @@ export type Choices = {
   late: LateOp[][];
   rules: (typeof ruleArb extends fc.Arbitrary<infer T> ? T : never)[];
   approve: [boolean, boolean];
+  /** With Jan left open and Feb approved: approve Jan after Feb, before Mar (out of order). */
+  janAfterFeb: boolean;
   upfront: boolean;
   chunks: number;
   reverse: boolean;

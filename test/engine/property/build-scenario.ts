@@ -77,6 +77,7 @@ export function buildScenario(choices: Choices): Scenario {
     entries: log.entries,
     rules,
     approve: choices.approve,
+    janAfterFeb: !choices.approve[0] && choices.approve[1] && choices.janAfterFeb,
     chunks: choices.chunks,
     reverse: choices.reverse,
   };
@@ -91,7 +92,7 @@ export function describeScenario(s: Scenario): string {
     `discounts: ${s.discounts.map((d) => `${d.vendor}>=${d.minServices}:${d.percent}%`).join(' ')}`,
     `mappings: ${s.mappings.map((m) => `${m.kind}/${m.service}/${m.product ?? '*'}->${m.skuCode}`).join(' ')}`,
     `rules: ${JSON.stringify(s.rules)}`,
-    `approve: Jan=${s.approve[0]} Feb=${s.approve[1]}; chunks=${s.chunks} reverse=${s.reverse}`,
+    `approve: Jan=${s.approve[0]} Feb=${s.approve[1]} Jan after Feb=${s.janAfterFeb}; chunks=${s.chunks} reverse=${s.reverse}`,
     'entries (slot | utc instant | entry):',
     ...[...s.entries]
       .sort((a, b) => a.seq - b.seq || a.at - b.at)

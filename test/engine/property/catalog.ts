@@ -94,6 +94,7 @@ export const LATE_SLOTS: {
   slot: number;
   sentAfter: number;
   onApproval: boolean;
+  /** `approve`: Jan and Feb approved when the slot is sent (approvalsWhenSent). */
   into: (approve: readonly [boolean, boolean]) => [number, number] | null;
   regenerates: number | null;
 }[] = [
@@ -117,7 +118,8 @@ export const LATE_SLOTS: {
     into: ([jan, feb]) => (feb && !jan ? [0, 0] : null),
     regenerates: 0,
   },
-  // Late for the approved periods up to Feb while Mar awaits approval: Mar is generated again.
+  // Late for the approved periods up to Feb while Mar awaits approval (Jan perhaps approved after
+  // Feb): Mar is generated again.
   {
     slot: 7,
     sentAfter: 2,
@@ -126,6 +128,15 @@ export const LATE_SLOTS: {
     regenerates: 2,
   },
 ];
+/** Jan and Feb approved when the slots sent after period `sentAfter` go out. */
+export function approvalsWhenSent(
+  scenario: { approve: readonly [boolean, boolean]; janAfterFeb: boolean },
+  sentAfter: number,
+): [boolean, boolean] {
+  const [jan, feb] = scenario.approve;
+  return [jan || (scenario.janAfterFeb && sentAfter >= 2), feb];
+}
+
 export const MAIN_SLOTS = [0, 2, 6] as const;
 
 export interface Scenario {
@@ -135,6 +146,8 @@ export interface Scenario {
   entries: Timed[];
   rules: RuleSpec[];
   approve: [boolean, boolean];
+  /** Jan, left open, is approved after Feb's approval and its late slots, before Mar is generated. */
+  janAfterFeb: boolean;
   /** Within a slot, batches are cut in time order; `reverse` sends each batch's entries reversed. */
   chunks: number;
   reverse: boolean;

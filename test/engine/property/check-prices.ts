@@ -27,8 +27,9 @@ interface Pricing {
  * The prices billing.md asks for, from the pure rules: per invoice-to customer and SKU, the units
  * held place it on the tiers (a daily element counts quantity x billable days / period days, a full
  * one its quantity, usage the units used; adjustments do not count); per vendor, the distinct SKUs
- * of its billable items reach a discount bracket. An adjustment takes the price and discount the
- * adjusted period gave the customer for the SKU (docs/billing-choices.md).
+ * of its billable items other than adjustments reach a discount bracket. An adjustment takes the price
+ * and discount the adjusted period gave the customer's invoice-to customer of then for the SKU
+ * (docs/billing-choices.md).
  */
 export function pricingOf(scenario: Scenario, items: ItemRow[], allItems: ItemRow[]): Pricing {
   // Per key: units of full and usage items, and quantity x days of daily items, divided once at the
@@ -77,12 +78,20 @@ export function pricingOf(scenario: Scenario, items: ItemRow[], allItems: ItemRo
   const prior = new Map<number, { price: string; percent: string | null }>();
   for (const i of items) {
     if (i.adjusts_period_id === null || i.sku_code === null) continue;
+    // The customer's invoice-to customer in the adjusted period's tree (its items carry it), else today's.
+    const invoiceToThen =
+      allItems.find(
+        (a) =>
+          a.period_id === i.adjusts_period_id &&
+          a.adjusts_period_id === null &&
+          a.customer_id === i.customer_id,
+      )?.invoice_to_id ?? i.invoice_to_id;
     const candidates = allItems
       .filter(
         (a) =>
           a.period_id === i.adjusts_period_id &&
           a.adjusts_period_id === null &&
-          a.invoice_to_id === i.invoice_to_id &&
+          a.invoice_to_id === invoiceToThen &&
           a.sku_code === i.sku_code,
       )
       .sort((a, b) => Number(b.billable) - Number(a.billable) || a.id - b.id);
@@ -92,7 +101,9 @@ export function pricingOf(scenario: Scenario, items: ItemRow[], allItems: ItemRo
   }
   const services = new Map<string, Set<string>>();
   for (const i of items) {
-    if (!i.billable || i.sku_code === null || i.vendor === null) continue;
+    // Services held in the period: adjustments, charges or credits, correct another period's bill.
+    if (!i.billable || i.sku_code === null || i.vendor === null || i.adjusts_period_id !== null) continue;
+    if (dec(i.quantity).lt(0)) continue;
     const key = `${i.invoice_to_id}|${i.vendor}`;
     services.set(key, (services.get(key) ?? new Set()).add(i.sku_code));
   }

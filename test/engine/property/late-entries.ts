@@ -1,6 +1,6 @@
 import { addDays, localDateToInstant } from '../../../billing/index.js';
 import type { Choices, LateOp } from './arbitraries.js';
-import { CUSTOMER_NAMES, LATE_SLOTS, PERIODS, PRODUCTS, USER_NAMES } from './catalog.js';
+import { approvalsWhenSent, CUSTOMER_NAMES, LATE_SLOTS, PERIODS, PRODUCTS, USER_NAMES } from './catalog.js';
 import { addFields, type LogBuilder, MAY_FIRST, pick, quantityField, removeFields } from './log.js';
 import { type ElementKind, type Entry, elementOfEntry, identityKey, World, ZONE } from './world.js';
 
@@ -12,8 +12,9 @@ import { type ElementKind, type Entry, elementOfEntry, identityKey, World, ZONE 
  * party nobody uses afterwards. Usage and renames are always possible while the party exists.
  */
 export function addLateEntries(choices: Choices, log: LogBuilder): void {
-  LATE_SLOTS.forEach(({ slot, into }, n) => {
-    const periods = into(choices.approve);
+  const janAfterFeb = !choices.approve[0] && choices.approve[1] && choices.janAfterFeb;
+  LATE_SLOTS.forEach(({ slot, sentAfter, into }, n) => {
+    const periods = into(approvalsWhenSent({ approve: choices.approve, janAfterFeb }, sentAfter));
     if (periods === null) return;
     const windowStart = localDateToInstant((PERIODS[periods[0]] as { start: string }).start, ZONE).getTime();
     const end = (PERIODS[periods[1]] as { end: string }).end;

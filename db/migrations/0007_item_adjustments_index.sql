@@ -1,0 +1,1 @@
+CREATE INDEX "items_period_adjustments" ON "items" USING btree ("period_id","active_from") WHERE "items"."adjusts_period_id" is not null;
