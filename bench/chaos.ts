@@ -222,6 +222,8 @@ async function closeRun(
     unexpectedExits: 0,
   };
   try {
+    // The clock starts with a polling worker: the close's own time, not the worker's start-up.
+    await worker.whenReady();
     const started = performance.now();
     await closes.start(ref);
     let finished = false;
