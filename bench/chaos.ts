@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -271,7 +271,7 @@ async function closeRun(
       seconds,
       totals: progress.totals,
       items,
-      hash: items.length === 0 ? '' : await orderedHash(items),
+      hash: items.length === 0 ? '' : orderedHash(items),
       faults,
       retries,
       pollFailures,
@@ -314,8 +314,7 @@ async function itemHashes(databaseUrl: string): Promise<string[]> {
   }
 }
 
-async function orderedHash(hashes: string[]): Promise<string> {
-  const { createHash } = await import('node:crypto');
+function orderedHash(hashes: string[]): string {
   const hash = createHash('sha256');
   for (const h of hashes) hash.update(h);
   return hash.digest('hex');
