@@ -82,7 +82,11 @@ export function createApp(deps: ApiDependencies) {
     if (error instanceof TenantConfigError) {
       // A row stored before the checks: the tenant's own data is at fault, not the server.
       return problem(c, 409, 'Conflict', {
-        detail: `the tenant's stored configuration cannot be used (${error.message}): change it with PATCH /v1/tenant`,
+        detail: `the tenant's stored configuration cannot be used (${error.message}): ${
+          error.field.startsWith('period')
+            ? 'an operator must set the day of its stored period configuration'
+            : 'change it with PATCH /v1/tenant'
+        }`,
         errors: [{ field: error.field, reason: error.reason }],
       });
     }

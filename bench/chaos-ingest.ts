@@ -71,11 +71,16 @@ export async function ingestionUnderFault(
       await fault();
       const firstOutcome = await first;
       const storedAfterFault = await storedCount(databaseUrl, keys);
-      api ??= await startApiProcess(env);
+      // postgres.js 3.4.9 can throw from a timer when its socket closes under a write (porsager/postgres
+      // #1154, #1208): the API process then dies on a PostgreSQL restart and its supervisor starts it again.
+      await sleep(500);
+      const apiSurvived = api !== undefined && api.exitCode === null && api.signalCode === null;
+      if (!apiSurvived) api = await startApiProcess(env);
       // The client's resend: until the API answers 200 (PostgreSQL may still be coming back).
       let resend = await send(batch);
       for (let attempt = 1; resend.status !== 200 && attempt < 20; attempt += 1) {
         await sleep(1000);
+        if (api && (api.exitCode !== null || api.signalCode !== null)) api = await startApiProcess(env);
         resend = await send(batch);
       }
       const storedAfterResend = await storedCount(databaseUrl, keys);
@@ -86,6 +91,7 @@ export async function ingestionUnderFault(
         firstAnswer:
           firstOutcome.status === 0 ? `no answer (${firstOutcome.error})` : `HTTP ${firstOutcome.status}`,
         storedAfterFault,
+        apiProcessSurvived: apiSurvived,
         resendAnswer: `HTTP ${resend.status}: ${resend.stored} stored, ${resend.duplicates} duplicates`,
         storedAfterResend,
         ok:

@@ -89,6 +89,11 @@ export class SupervisedWorker {
     });
   }
 
+  /** Resolves once a worker is polling. */
+  async whenReady() {
+    while (!this.ready) await sleep(100);
+  }
+
   /** SIGKILL to a worker that is polling: one still starting is waited for, so every kill hits a live one. */
   async kill(skip: () => boolean = () => false) {
     while (!this.ready && !this.stopping && !skip()) await sleep(100);

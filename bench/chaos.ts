@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -224,6 +224,8 @@ async function closeRun(
     unexpectedExits: 0,
   };
   try {
+    // The clock starts with a polling worker: the close's own time, not the worker's start-up.
+    await worker.whenReady();
     const started = performance.now();
     await closes.start(ref);
     let finished = false;
@@ -271,7 +273,7 @@ async function closeRun(
       seconds,
       totals: progress.totals,
       items,
-      hash: items.length === 0 ? '' : await orderedHash(items),
+      hash: items.length === 0 ? '' : orderedHash(items),
       faults,
       retries,
       pollFailures,
@@ -315,8 +317,7 @@ async function itemHashes(databaseUrl: string): Promise<string[]> {
   }
 }
 
-async function orderedHash(hashes: string[]): Promise<string> {
-  const { createHash } = await import('node:crypto');
+function orderedHash(hashes: string[]): string {
   const hash = createHash('sha256');
   for (const h of hashes) hash.update(h);
   return hash.digest('hex');

@@ -183,6 +183,10 @@ describe('a tenant stored before the checks degrades itself, never the others', 
     expect(noDayClose.json.errors).toEqual([
       { field: 'period.day', reason: 'fixed_day periods need a day (1..31)' },
     ]);
+    expect(noDayClose.json.detail).toBe(
+      "the tenant's stored configuration cannot be used (period.day: fixed_day periods need a day (1..31)): " +
+        'an operator must set the day of its stored period configuration',
+    );
 
     // The good tenant keeps working.
     const goodClose = await api.call('POST', '/v1/periods/2026-01-31/close', await api.token(good, 'admin'));
