@@ -69,13 +69,12 @@ export function rejectInvalidText(maxBodyBytes: number): MiddlewareHandler<AppEn
       checkText(`header ${name}`, value);
     });
     const contentType = c.req.header('content-type') ?? '';
-    const length = Number(c.req.header('content-length') ?? 0);
-    // An over-long body is left to the route's own limit (413); it is never read here.
-    if (c.req.raw.body !== null && length <= maxBodyBytes && /json/i.test(contentType)) {
-      const bytes = await c.req.arrayBuffer();
-      if (bytes.byteLength > maxBodyBytes) {
+    if (c.req.raw.body !== null && /json/i.test(contentType)) {
+      // Read at most the API's largest body (a change batch), never the whole of a larger one.
+      const bytes = await readAtMost(c.req.raw, maxBodyBytes);
+      if (bytes === undefined) {
         return problem(c, 413, 'Payload Too Large', {
-          detail: `a body may be at most ${maxBodyBytes} bytes`,
+          detail: `a request body may be at most ${maxBodyBytes} bytes`,
         });
       }
       let text: string;
@@ -85,6 +84,8 @@ export function rejectInvalidText(maxBodyBytes: number): MiddlewareHandler<AppEn
         throw invalidText('body', 'not valid UTF-8');
       }
       checkText('body', text);
+      // The stream is spent: later readers (the body limit, a handler's text()) get the same bytes.
+      c.req.raw = new Request(c.req.raw, { body: bytes });
       if (/ndjson/i.test(contentType)) {
         text.split('\n').forEach((line, index) => {
           const parsed = parseOrUndefined(line);
@@ -101,6 +102,24 @@ export function rejectInvalidText(maxBodyBytes: number): MiddlewareHandler<AppEn
     }
     await next();
   };
+}
+
+async function readAtMost(request: Request, maxBytes: number): Promise<Uint8Array | undefined> {
+  if (Number(request.headers.get('content-length') ?? 0) > maxBytes) return undefined;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = (request.body as ReadableStream<Uint8Array>).getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
 }
 
 function parseOrUndefined(text: string): unknown {

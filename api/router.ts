@@ -102,6 +102,8 @@ export function nonEmptyPatch<T extends z.ZodObject>(schema: T) {
   return schema
     .refine((patch) => Object.values(patch).some((value) => value !== undefined), {
       message: 'send at least one field to change',
+      // An unknown field is the one error to report, not also "nothing to change".
+      when: (payload) => payload.issues.length === 0,
     })
     .openapi({ minProperties: 1 });
 }
