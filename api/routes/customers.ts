@@ -3,7 +3,7 @@ import { type CustomerRow, customerTree } from '../../db/views/customers.js';
 import { allow, readers } from '../auth.js';
 import type { Principal } from '../context.js';
 import { invalid, notFound } from '../problems.js';
-import { errorResponses, router, security } from '../router.js';
+import { errorResponses, nonEmptyPatch, router, security } from '../router.js';
 
 const CustomerSchema = z
   .object({
@@ -37,13 +37,15 @@ const RefParam = z.object({
     .openapi({ param: { name: 'ref', in: 'path' }, description: "the customer's ref" }),
 });
 
-const CustomerPatch = z
-  .object({
-    relationship: z.enum(['direct', 'via']).optional(),
-    resellerBilling: z.enum(['aggregate', 'on_behalf']).optional(),
-    tags: z.array(z.string().trim().min(1, 'a tag must not be empty').max(100)).max(50).optional(),
-  })
-  .strict();
+const CustomerPatch = nonEmptyPatch(
+  z
+    .object({
+      relationship: z.enum(['direct', 'via']).optional(),
+      resellerBilling: z.enum(['aggregate', 'on_behalf']).optional(),
+      tags: z.array(z.string().trim().min(1, 'a tag must not be empty').max(100)).max(50).optional(),
+    })
+    .strict(),
+);
 
 type Customer = z.infer<typeof CustomerSchema>;
 type CustomerNode = Customer & { children: CustomerNode[] };
