@@ -15,7 +15,7 @@ import { connect } from '../db/connection.js';
 import { apiClient, approvedPeriodSnapshot, loadBook } from './fuzz-book.js';
 
 const SCHEMATHESIS = '4.32.5';
-const EXAMPLES = Number(process.env.FUZZ_MAX_EXAMPLES ?? 25);
+const EXAMPLES = Number(process.env.FUZZ_MAX_EXAMPLES ?? 10);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const run = promisify(execFile);
 const started = performance.now();
@@ -183,6 +183,13 @@ function summarize(report: any): { operations: number; requests: number; failure
 
 const home = await mkdtemp(path.join(tmpdir(), 'monthend-fuzz-'));
 let product: Awaited<ReturnType<typeof startProduct>> | undefined;
+// Interrupted, it still stops the product it started rather than leave servers behind.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, async () => {
+    if (product) await stopProduct(product.child);
+    process.exit(130);
+  });
+}
 let exitCode = 1;
 try {
   const st = await schemathesis();
