@@ -122,9 +122,15 @@ export async function loadBook(api: ApiClient): Promise<void> {
 async function waitForStatus(api: ApiClient, period: string, wanted: string[]) {
   const deadline = Date.now() + 180_000;
   for (;;) {
-    const { period: current } = (await expectStatus(api, 200, 'GET', `/v1/periods/${period}`)) as {
-      period: { status: string };
-    };
+    // 404 until the close's workflow has opened the period.
+    const response = await api('GET', `/v1/periods/${period}`);
+    const current =
+      response.status === 200
+        ? (response.json as { period: { status: string } }).period
+        : { status: 'not opened' };
+    if (response.status !== 200 && response.status !== 404) {
+      throw new Error(`GET /v1/periods/${period}: ${response.status} ${JSON.stringify(response.json)}`);
+    }
     if (wanted.includes(current.status)) return;
     if (Date.now() > deadline)
       throw new Error(`period ${period} is ${current.status}, never ${wanted.join('/')}`);

@@ -62,7 +62,8 @@ async function startProduct(home: string) {
   for (const name of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'EXPORT_DIR'])
     delete env[name];
   const log = createWriteStream(path.join(home, 'start.log'));
-  const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['cli/start.ts'], {
+  // Node itself (not the tsx wrapper), so SIGTERM reaches start.ts, which stops its servers before exiting.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/start.ts'], {
     cwd: root,
     env: {
       ...env,

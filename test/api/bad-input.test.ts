@@ -4,10 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { ServiceError } from '@temporalio/client';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { serverOptions } from '../../api/serve.js';
 import { apiForTests } from '../support/api.js';
 import { uniqueTenantId } from '../support/closes.js';
 import { freshDatabase } from '../support/database.js';
-import { createSku, createTenant } from '../support/fixtures.js';
+import { createSku, createTenant, ingest } from '../support/fixtures.js';
 import { temporalForTests } from '../support/temporal.js';
 
 // What a fuzzer found (issue 10): each answer is a documented 4xx naming the field and the reason.
@@ -36,17 +37,21 @@ beforeAll(async () => {
   });
   expect(rule.status).toBe(201);
   ruleId = rule.json.rule.id;
+  await ingest(sql, tenantId, [
+    { kind: 'customer.created', occurredAt: '2026-01-01T00:00:00Z', customer: 'c1', name: 'Contoso' },
+  ]);
 });
 
 /** Over a real socket: fetch's Request cannot even express TRACE, which a fuzzer sends. */
-async function overSocket(method: string, path: string) {
-  const server = serve({ fetch: api.app.fetch, port: 0, hostname: '127.0.0.1' });
+async function overSocket(method: string, path: string, token?: string) {
+  const server = serve({ fetch: api.app.fetch, port: 0, hostname: '127.0.0.1', serverOptions });
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   try {
     return await new Promise<{ status: number; allow: string | undefined; json: unknown }>(
       (resolve, reject) => {
-        const request = http.request({ host: '127.0.0.1', port, path, method }, (response) => {
+        const headers = token ? { authorization: `Bearer ${token}` } : {};
+        const request = http.request({ host: '127.0.0.1', port, path, method, headers }, (response) => {
           let text = '';
           response.on('data', (chunk) => {
             text += chunk;
@@ -72,6 +77,7 @@ async function overSocket(method: string, path: string) {
 const stamped = async () => ({
   tenant: await sql`select * from tenants where id = ${tenantId}`,
   skus: await sql`select * from skus where tenant_id = ${tenantId}`,
+  customers: await sql`select * from customers where tenant_id = ${tenantId}`,
   rules: await sql`select * from rules where tenant_id = ${tenantId}`,
   audit: await sql`select id from audit_log where tenant_id = ${tenantId}`,
 });
@@ -143,6 +149,7 @@ describe('invalid text', () => {
 
   it('refuses a NUL escape in an NDJSON change batch, naming its line and field', async () => {
     const batch = `${JSON.stringify({ key: 'k1', kind: 'customer.created', customer: 'c1', name: 'ok' })}\n${JSON.stringify({ key: 'k2', kind: 'customer.created', customer: 'c\u0000', name: 'x' })}\n`;
+    const before = await sql`select id from change_log where tenant_id = ${tenantId}`;
     const response = await api.call('POST', '/v1/changes', admin, batch, {
       'content-type': 'application/x-ndjson',
     });
@@ -150,7 +157,7 @@ describe('invalid text', () => {
       400,
       [{ field: 'line 2.customer', reason: 'contains a NUL character' }],
     ]);
-    expect(await sql`select id from change_log where tenant_id = ${tenantId}`).toEqual([]);
+    expect(await sql`select id from change_log where tenant_id = ${tenantId}`).toEqual(before);
   });
 });
 
@@ -200,6 +207,7 @@ describe('PATCH with nothing to change', () => {
     ['/v1/tenant', '/v1/tenant'],
     ['/v1/skus/{code}', '/v1/skus/M365-BP'],
     ['/v1/rules/{id}', '/v1/rules/{rule}'],
+    ['/v1/customers/{ref}', '/v1/customers/c1'],
   ])('answers 400 on %s with no body or {}, stamping nothing', async (template, example) => {
     const path = example.replace('{rule}', String(ruleId));
     const before = await stamped();
@@ -257,6 +265,27 @@ describe('methods and media types', () => {
     );
     expect(withBody.length).toBeGreaterThan(10);
     expect(withBody.filter(([, documented]) => !documented)).toEqual([]);
+  });
+});
+
+describe('documented patterns', () => {
+  it('lets the longest schema-valid URL reach the validators instead of a 431', async () => {
+    const filter = encodeURIComponent(`name eq '${'\u00e9'.repeat(3990)}'`);
+    const response = await overSocket('GET', `/odata/Periods/$count?$filter=${filter}`, admin);
+    expect(response.status).not.toBe(431);
+    expect(response.status).toBeLessThan(500);
+  });
+
+  it("documents OData's $format as a pattern JSON Schema can check (no regex flags)", async () => {
+    const doc = (await api.call('GET', '/openapi.json')).json;
+    const format = doc.paths['/odata/{entitySet}'].get.parameters.find(
+      (p: { name: string }) => p.name === '$format',
+    );
+    const pattern = new RegExp(format.schema.pattern);
+    expect(
+      ['json', 'JSON', 'application/json;odata.metadata=minimal', '0', 'xml'].map((v) => pattern.test(v)),
+    ).toEqual([true, true, true, false, false]);
+    expect((await api.call('GET', '/odata/Periods?$format=JSON', admin)).status).toBe(200);
   });
 });
 
