@@ -166,7 +166,8 @@ async function fuzz(
     ...filters,
   ];
   say(`schemathesis: ${name}`);
-  const child = spawn(st, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  // In the temporary home, where its cache goes too, never in the clone.
+  const child = spawn(st, args, { cwd: reportDir, stdio: ['ignore', 'inherit', 'inherit'] });
   const [exitCode] = (await once(child, 'exit')) as [number | null];
   const counts = summarize(JSON.parse(await readFile(report, 'utf8')));
   return { name, ...counts, exitCode: exitCode ?? 1 } satisfies FuzzRun;
