@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { isGrpcDeadlineError, isGrpcServiceError } from '@temporalio/client';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { TenantConfigError } from '../billing/index.js';
@@ -6,9 +7,11 @@ import { authenticate } from './auth.js';
 import type { ApiDependencies, AppEnv } from './context.js';
 import { docsPage } from './docs-page.js';
 import { ProblemError, problem } from './problems.js';
+import { rejectInvalidText, rejectUnknownMethods } from './request-guards.js';
+import { unsupportedMediaType } from './router.js';
 import { auditRoutes } from './routes/audit.js';
 import { catalogRoutes } from './routes/catalog.js';
-import { changeRoutes } from './routes/changes.js';
+import { changeRoutes, MAX_BATCH_BYTES } from './routes/changes.js';
 import { customerRoutes } from './routes/customers.js';
 import { exportRoutes } from './routes/exports.js';
 import { healthRoutes } from './routes/health.js';
@@ -30,6 +33,14 @@ export function createApp(deps: ApiDependencies) {
     await next();
     c.header('x-request-id', c.get('requestId'));
   });
+  app.use(
+    rejectUnknownMethods(app, [
+      { method: 'GET', path: '/health' },
+      { method: 'GET', path: '/docs' },
+      { method: 'GET', path: '/openapi.json' },
+    ]),
+  );
+  app.use(rejectInvalidText(MAX_BATCH_BYTES));
 
   app.route('/health', healthRoutes());
   app.use('/v1/*', authenticate);
@@ -46,6 +57,13 @@ export function createApp(deps: ApiDependencies) {
   app.route('/v1/management', managementRoutes());
   app.route('/v1', exportRoutes());
   app.route('/odata', odataRoutes());
+
+  // Every operation with a body can answer 415; documented once here rather than in each route.
+  for (const definition of app.openAPIRegistry.definitions) {
+    if (definition.type !== 'route' || !definition.route.request?.body) continue;
+    const accepted = Object.keys(definition.route.request.body.content);
+    definition.route.responses = { ...definition.route.responses, 415: unsupportedMediaType(accepted) };
+  }
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
@@ -90,6 +108,18 @@ export function createApp(deps: ApiDependencies) {
         errors: [{ field: error.field, reason: error.reason }],
       });
     }
+    if (error instanceof HTTPException && error.status === 415) {
+      const accepted = acceptedMediaTypes(app, c.req.method, c.req.routePath);
+      return problem(c, 415, 'Unsupported Media Type', {
+        detail: `send the body as ${accepted.join(' or ')}`,
+        errors: [
+          {
+            field: 'content-type',
+            reason: `${c.req.header('content-type') ?? 'missing'}; accepted: ${accepted.join(', ')}`,
+          },
+        ],
+      });
+    }
     if (error instanceof HTTPException) {
       // Hono's own validators throw these, for a body that is not JSON at all.
       return error.status === 400
@@ -100,7 +130,38 @@ export function createApp(deps: ApiDependencies) {
         : problem(c, error.status, 'Error', { detail: error.message });
     }
     console.error(`[${c.get('requestId')}]`, error);
+    // Only a failed call to Temporal itself is "not reachable"; anything else is our own 500.
+    if (isTemporalUnreachable(error)) {
+      return problem(c, 503, 'Service Unavailable', {
+        detail: 'Temporal is not reachable; retry shortly',
+      });
+    }
     return problem(c, 500, 'Internal Server Error', { detail: 'see the server log for this request id' });
   });
   return app;
+}
+
+/** A gRPC UNAVAILABLE or DEADLINE_EXCEEDED from Temporal, anywhere in the cause chain. */
+function isTemporalUnreachable(error: unknown): boolean {
+  const unavailable = 14;
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if (isGrpcServiceError(cause) && cause.code === unavailable) return true;
+  }
+  return isGrpcDeadlineError(error);
+}
+
+/** The media types the matched operation declares for its body. */
+function acceptedMediaTypes(app: OpenAPIHono<AppEnv>, method: string, routePath: string): string[] {
+  const openApiPath = routePath.replace(/:(\w+)(\{[^}]*\})?/g, '{$1}');
+  for (const definition of app.openAPIRegistry.definitions) {
+    if (
+      definition.type === 'route' &&
+      definition.route.method.toUpperCase() === method &&
+      definition.route.path === openApiPath &&
+      definition.route.request?.body
+    ) {
+      return Object.keys(definition.route.request.body.content);
+    }
+  }
+  return ['application/json'];
 }

@@ -14,7 +14,12 @@ export function router() {
       const errors = result.error.issues.flatMap((issue) =>
         issue.code === 'unrecognized_keys'
           ? issue.keys.map((key) => ({ field: [...issue.path, key].join('.'), reason: 'unknown field' }))
-          : [{ field: issue.path.length > 0 ? issue.path.join('.') : result.target, reason: issue.message }],
+          : [
+              {
+                field: issue.path.length > 0 ? issue.path.join('.') : fieldOf(result.target),
+                reason: issue.message,
+              },
+            ],
       );
       return problem(c, 400, 'Invalid request', {
         detail: errors.map((e) => `${e.field}: ${e.reason}`).join('; '),
@@ -23,6 +28,9 @@ export function router() {
     },
   });
 }
+
+// A whole-body issue (no path) is about the body, whatever Hono calls its target.
+const fieldOf = (target: string) => (target === 'json' || target === 'form' ? 'body' : target);
 
 export const ProblemSchema = z
   .object({
@@ -48,19 +56,34 @@ export const errorResponses = {
   404: problemResponse('Not found in the caller’s tenant (or customer scope)'),
 } as const;
 
+/** 415, for every operation with a body (added in app.ts): which media types it accepts. */
+export const unsupportedMediaType = (accepted: string[]) =>
+  problemResponse(`The body is not ${accepted.join(' or ')}: the problem lists the accepted types`);
+
+// Years 1000-9999, months 01-12, days 01-31; the refinement below removes the days a month lacks.
+const DATE_PATTERN = /^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
 export const security: Record<string, string[]>[] = [{ bearer: [] }, { basic: [] }];
 
-/** A local date, strictly YYYY-MM-DD. */
+/** A local date, strictly YYYY-MM-DD, and a real one: no month 00, no 30 February. */
 export const LocalDateSchema = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+  .regex(DATE_PATTERN, { message: 'a date as YYYY-MM-DD', abort: true })
   .refine(
     (value) =>
       !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
       new Date(`${value}T00:00:00Z`).toISOString().startsWith(value),
     'not a calendar date',
   )
-  .openapi({ example: '2026-01-31' });
+  .openapi({ example: '2026-01-31', format: 'date', pattern: DATE_PATTERN.source });
+
+/**
+ * The largest id a JSON number carries exactly (2^53 - 1), below PostgreSQL's bigint: zod's int()
+ * enforces it but does not document it, so id schemas state it as their maximum.
+ */
+export const MAX_ID = Number.MAX_SAFE_INTEGER;
+/** Revisions are PostgreSQL integers. */
+export const MAX_INT32 = 2_147_483_647;
 
 /** A numeric id in the path (`/{id}`): a positive integer, else a 400 naming `id`. */
 export const IdParam = z.object({
@@ -68,5 +91,19 @@ export const IdParam = z.object({
     .number()
     .int()
     .positive()
-    .openapi({ param: { name: 'id', in: 'path' } }),
+    .openapi({ param: { name: 'id', in: 'path' }, maximum: MAX_ID }),
 });
+
+/**
+ * A PATCH body must change something: no body or `{}` is a 400 naming `body`, before anything is
+ * stamped with the caller's name.
+ */
+export function nonEmptyPatch<T extends z.ZodObject>(schema: T) {
+  return schema
+    .refine((patch) => Object.values(patch).some((value) => value !== undefined), {
+      message: 'send at least one field to change',
+      // An unknown field is the one error to report, not also "nothing to change".
+      when: (payload) => payload.issues.length === 0,
+    })
+    .openapi({ minProperties: 1 });
+}

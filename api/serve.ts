@@ -4,6 +4,12 @@ import type { Connection } from '../db/connection.js';
 import { PeriodCloses } from '../workflows/client.js';
 import { createApp } from './app.js';
 
+/**
+ * The longest URL the schemas allow (OData options of thousands of characters, percent-encoded)
+ * must reach the validators for a 400, not stop at Node's 16 KiB header limit with a 431.
+ */
+export const serverOptions = { maxHeaderSize: 256 * 1024 };
+
 export interface RunningApi {
   url: string;
   stop(): Promise<void>;
@@ -27,7 +33,7 @@ export async function serveApi(options: {
   });
   const hostname = options.hostname ?? '127.0.0.1';
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: options.port, hostname }, () => resolve(s));
+    const s = serve({ fetch: app.fetch, port: options.port, hostname, serverOptions }, () => resolve(s));
   });
   return {
     url: `http://${hostname}:${options.port}`,

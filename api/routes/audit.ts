@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { allow } from '../auth.js';
-import { errorResponses, router, security } from '../router.js';
+import { errorResponses, MAX_ID, router, security } from '../router.js';
 
 const EntrySchema = z
   .object({
@@ -32,7 +32,7 @@ export function auditRoutes() {
             .int()
             .positive()
             .optional()
-            .openapi({ description: 'cursor: entries with a smaller id' }),
+            .openapi({ description: 'cursor: entries with a smaller id', maximum: MAX_ID }),
           limit: z.coerce.number().int().min(1).max(1000).default(100),
         }),
       },

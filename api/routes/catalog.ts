@@ -5,7 +5,7 @@ import { skuList, skuMappingList, vendorDiscountLists } from '../../db/views/cat
 import { allow, readers, staff } from '../auth.js';
 import type { AppEnv } from '../context.js';
 import { invalid, notFound, ProblemError } from '../problems.js';
-import { errorResponses, IdParam, router, security } from '../router.js';
+import { errorResponses, IdParam, MAX_INT32, nonEmptyPatch, router, security } from '../router.js';
 
 const Price = z
   .string()
@@ -19,7 +19,7 @@ const Percent = z
 const kinds = ['plan', 'instance', 'application', 'domain', 'usage'] as const;
 
 const Tiers = z
-  .array(z.object({ fromQuantity: z.number().int().min(1), unitPrice: Price }).strict())
+  .array(z.object({ fromQuantity: z.number().int().min(1).max(MAX_INT32), unitPrice: Price }).strict())
   .max(100)
   .superRefine((tiers, ctx) => {
     tiers.forEach((tier, index) => {
@@ -53,7 +53,7 @@ const NewSku = z
     tiers: Tiers.default([]),
   })
   .strict();
-const SkuPatch = z.object(SkuFields).partial().strict();
+const SkuPatch = nonEmptyPatch(z.object(SkuFields).partial().strict());
 
 const SkuSchema = z
   .object({
@@ -86,7 +86,7 @@ const DiscountList = z
   .object({
     vendor: z.string().trim().min(1).max(200),
     discounts: z
-      .array(z.object({ minServices: z.number().int().min(2), percent: Percent }).strict())
+      .array(z.object({ minServices: z.number().int().min(2).max(MAX_INT32), percent: Percent }).strict())
       .max(50)
       .superRefine((discounts, ctx) => {
         discounts.forEach((discount, index) => {

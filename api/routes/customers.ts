@@ -5,7 +5,7 @@ import { type CustomerRow, customerTree } from '../../db/views/customers.js';
 import { allow, readers } from '../auth.js';
 import type { Principal } from '../context.js';
 import { invalid, notFound } from '../problems.js';
-import { errorResponses, router, security } from '../router.js';
+import { errorResponses, nonEmptyPatch, router, security } from '../router.js';
 
 const CustomerSchema = z
   .object({
@@ -39,19 +39,21 @@ const RefParam = z.object({
     .openapi({ param: { name: 'ref', in: 'path' }, description: "the customer's ref" }),
 });
 
-const CustomerPatch = z
-  .object({
-    parent: z
-      .string()
-      .min(1)
-      .nullable()
-      .optional()
-      .openapi({ description: "the new parent's ref, or null to move the customer to the top" }),
-    relationship: z.enum(['direct', 'via']).optional(),
-    resellerBilling: z.enum(['aggregate', 'on_behalf']).optional(),
-    tags: z.array(z.string().trim().min(1, 'a tag must not be empty').max(100)).max(50).optional(),
-  })
-  .strict();
+const CustomerPatch = nonEmptyPatch(
+  z
+    .object({
+      parent: z
+        .string()
+        .min(1)
+        .nullable()
+        .optional()
+        .openapi({ description: "the new parent's ref, or null to move the customer to the top" }),
+      relationship: z.enum(['direct', 'via']).optional(),
+      resellerBilling: z.enum(['aggregate', 'on_behalf']).optional(),
+      tags: z.array(z.string().trim().min(1, 'a tag must not be empty').max(100)).max(50).optional(),
+    })
+    .strict(),
+);
 
 type Customer = z.infer<typeof CustomerSchema>;
 type CustomerNode = Customer & { children: CustomerNode[] };

@@ -59,7 +59,8 @@ const Query = z
     $skiptoken: z.string().max(4000).optional().openapi({ description: 'from @odata.nextLink, as given' }),
     $format: z
       .string()
-      .regex(/^(json|application\/json\b.*)$/i, 'only json')
+      // No regex flags: the pattern is documented as written, and JSON Schema has none.
+      .regex(/^(?:[jJ][sS][oO][nN]|application\/json(?:;.*)?)$/, 'only json')
       .optional(),
   })
   .strict();

@@ -5,7 +5,7 @@ import { periodsUnderWay, type RuleRow, ruleList } from '../../db/views/rules.js
 import { allow, staff } from '../auth.js';
 import type { AppEnv } from '../context.js';
 import { invalid, notFound } from '../problems.js';
-import { errorResponses, IdParam, LocalDateSchema, router, security } from '../router.js';
+import { errorResponses, IdParam, LocalDateSchema, nonEmptyPatch, router, security } from '../router.js';
 
 const kinds = ['plan', 'instance', 'application', 'domain', 'usage'] as const;
 const Text = z.string().trim().min(1).max(200);
@@ -49,19 +49,21 @@ const NewRule = z
   })
   .strict()
   .refine(ordered, { path: ['to'], message: 'must not be before from' });
-const RulePatch = z
-  .object({
-    name: Text.optional(),
-    from: LocalDateSchema.nullable().optional(),
-    to: LocalDateSchema.nullable().optional(),
-    criteria: z
-      .object(Object.fromEntries(criterionKeys.map((key) => [key, criterionFields[key].nullable()])))
-      .partial()
-      .strict()
-      .optional()
-      .openapi({ description: 'merged into the rule: a criterion set to null is removed' }),
-  })
-  .strict();
+const RulePatch = nonEmptyPatch(
+  z
+    .object({
+      name: Text.optional(),
+      from: LocalDateSchema.nullable().optional(),
+      to: LocalDateSchema.nullable().optional(),
+      criteria: z
+        .object(Object.fromEntries(criterionKeys.map((key) => [key, criterionFields[key].nullable()])))
+        .partial()
+        .strict()
+        .optional()
+        .openapi({ description: 'merged into the rule: a criterion set to null is removed' }),
+    })
+    .strict(),
+);
 const RuleEnd = z
   .object({ on: LocalDateSchema.openapi({ description: 'the last day the rule applies' }) })
   .strict();

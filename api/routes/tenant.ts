@@ -17,7 +17,7 @@ import { configInForce, tenantSettings } from '../../db/views/tenant.js';
 import { upsertCloseSchedule } from '../../workflows/schedules.js';
 import { allow, staff } from '../auth.js';
 import { invalid, notFound, ProblemError } from '../problems.js';
-import { errorResponses, router, security } from '../router.js';
+import { errorResponses, nonEmptyPatch, router, security } from '../router.js';
 
 const modes = PERIOD_MODES;
 
@@ -53,25 +53,27 @@ const TenantSchema = z
   })
   .openapi('Tenant');
 
-const TenantPatch = z
-  .object({
-    name: z.string().trim().min(1).max(200).optional(),
-    timeZone: z.string().min(1).max(100).optional().openapi({ example: 'Europe/Amsterdam' }),
-    currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/, 'an ISO 4217 code: 3 capital letters')
-      .optional()
-      .openapi({ example: 'EUR' }),
-    currencyMinorUnits: z.number().int().min(0).max(4).optional().openapi({
-      description: "ISO 4217 minor unit; defaults to the currency's own when the currency changes",
-    }),
-    period: z
-      .object({ mode: z.enum(modes), day: z.number().int().optional() })
-      .strict()
-      .optional()
-      .openapi({ description: 'takes effect from the day after the latest generated period' }),
-  })
-  .strict();
+const TenantPatch = nonEmptyPatch(
+  z
+    .object({
+      name: z.string().trim().min(1).max(200).optional(),
+      timeZone: z.string().min(1).max(100).optional().openapi({ example: 'Europe/Amsterdam' }),
+      currency: z
+        .string()
+        .regex(/^[A-Z]{3}$/, 'an ISO 4217 code: 3 capital letters')
+        .optional()
+        .openapi({ example: 'EUR' }),
+      currencyMinorUnits: z.number().int().min(0).max(4).optional().openapi({
+        description: "ISO 4217 minor unit; defaults to the currency's own when the currency changes",
+      }),
+      period: z
+        .object({ mode: z.enum(modes), day: z.number().int().optional() })
+        .strict()
+        .optional()
+        .openapi({ description: 'takes effect from the day after the latest generated period' }),
+    })
+    .strict(),
+);
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,

@@ -2,8 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type postgres from 'postgres';
 import { allow, hashSecret, newTokenSecret } from '../auth.js';
 import type { Role } from '../context.js';
-import { invalid, notFound } from '../problems.js';
-import { errorResponses, IdParam, router, security } from '../router.js';
+import { invalid, notFound, ProblemError } from '../problems.js';
+import { errorResponses, IdParam, ProblemSchema, router, security } from '../router.js';
 
 const TokenSchema = z
   .object({
@@ -130,20 +130,48 @@ export function tokenRoutes() {
       tags,
       security,
       summary: 'Revoke a token: it fails from the next request on',
+      description:
+        "The tenant's last active admin token cannot be revoked (409), so revoking one's own admin token " +
+        'needs another active admin token.',
       request: {
         params: IdParam,
       },
-      responses: { 204: { description: 'Revoked' }, ...errorResponses },
+      responses: {
+        204: { description: 'Revoked (or already revoked)' },
+        ...errorResponses,
+        409: {
+          description: "The tenant's last active admin token: it would lock every admin out",
+          content: { 'application/problem+json': { schema: ProblemSchema } },
+        },
+      },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
       const { principal, deps } = c.var;
-      const revoked = await deps.sql`
-        update api_tokens set revoked_at = coalesce(revoked_at, now())
-        where id = ${id} and tenant_id = ${principal.tenantId}`;
-      if (revoked.count === 0) throw notFound(`no token ${id} in this tenant`);
-      await deps.sql`
-        insert into audit_log (tenant_id, actor, action, subject) values (${principal.tenantId}, ${principal.name}, 'token.revoked', ${`token:${id}`})`;
+      await deps.sql.begin(async (tx) => {
+        // Locking the tenant's active admin tokens makes two concurrent revocations count each other.
+        const admins = await tx<{ id: number }[]>`
+          select id from api_tokens
+          where tenant_id = ${principal.tenantId} and role = 'admin' and revoked_at is null
+          order by id for update`;
+        const [target] = await tx<{ role: Role; revoked: boolean }[]>`
+          select role, revoked_at is not null as revoked from api_tokens
+          where id = ${id} and tenant_id = ${principal.tenantId}`;
+        if (!target) throw notFound(`no token ${id} in this tenant`);
+        if (target.role === 'admin' && !target.revoked && admins.every((admin) => admin.id === id)) {
+          throw new ProblemError(
+            409,
+            'Conflict',
+            id === principal.tokenId
+              ? 'this is the last active admin token of the tenant: create another admin token before revoking your own'
+              : 'the last active admin token of the tenant cannot be revoked: nobody could manage the tenant afterwards',
+          );
+        }
+        await tx`update api_tokens set revoked_at = coalesce(revoked_at, now())
+                 where id = ${id} and tenant_id = ${principal.tenantId}`;
+        await tx`
+          insert into audit_log (tenant_id, actor, action, subject) values (${principal.tenantId}, ${principal.name}, 'token.revoked', ${`token:${id}`})`;
+      });
       return c.body(null, 204);
     },
   );

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { customerIdInScope, usersPage } from '../../db/views/customers.js';
 import { allow, readers } from '../auth.js';
 import { notFound } from '../problems.js';
-import { errorResponses, router, security } from '../router.js';
+import { errorResponses, MAX_ID, router, security } from '../router.js';
 
 const UserSchema = z
   .object({
@@ -34,12 +34,10 @@ export function userRoutes() {
             .optional()
             .openapi({ description: "only this customer's users (its ref)" }),
           includeDeleted: z.enum(['true', 'false']).optional().openapi({ description: 'default false' }),
-          after: z.coerce
-            .number()
-            .int()
-            .nonnegative()
-            .optional()
-            .openapi({ description: 'cursor: users with a larger id (the `next` of the previous page)' }),
+          after: z.coerce.number().int().nonnegative().optional().openapi({
+            description: 'cursor: users with a larger id (the `next` of the previous page)',
+            maximum: MAX_ID,
+          }),
           limit: z.coerce.number().int().min(1).max(1000).default(100),
         }),
       },

@@ -5,7 +5,7 @@ import { type PeriodRevision, periodRevision } from '../../db/views/period-revis
 import type { ViewScope } from '../../db/views/scope.js';
 import type { AppEnv } from '../context.js';
 import { notFound } from '../problems.js';
-import { LocalDateSchema } from '../router.js';
+import { LocalDateSchema, MAX_ID, MAX_INT32 } from '../router.js';
 
 /** The request and response shapes of the period views and exports, and the revision they read. */
 
@@ -20,6 +20,7 @@ export const revision = z.coerce
   .number()
   .int()
   .positive()
+  .max(MAX_INT32)
   .optional()
   .openapi({
     param: { name: 'revision', in: 'query' },
@@ -116,7 +117,11 @@ export const paging = {
     .int()
     .min(0)
     .default(0)
-    .openapi({ param: { name: 'after', in: 'query' }, description: 'the last id of the previous page' }),
+    .openapi({
+      param: { name: 'after', in: 'query' },
+      description: 'the last id of the previous page',
+      maximum: MAX_ID,
+    }),
   limit: z.coerce
     .number()
     .int()

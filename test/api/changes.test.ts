@@ -123,7 +123,7 @@ describe('POST /v1/changes', () => {
       'content-type': 'application/json',
     });
     expect(response.status).toBe(413);
-    expect(response.json.detail).toBe('a batch may be at most 16777216 bytes');
+    expect(response.json.detail).toBe('a request body may be at most 16777216 bytes');
   });
 
   it('is for operators and admins only', async () => {

@@ -88,3 +88,72 @@ describe('/v1/tokens', () => {
     expect(response.json.detail).toBe('the operator role may not GET /v1/tokens/*');
   });
 });
+
+describe('no lockout', () => {
+  const lockout =
+    'the last active admin token of the tenant cannot be revoked: nobody could manage the tenant afterwards';
+  const ownLast =
+    'this is the last active admin token of the tenant: create another admin token before revoking your own';
+
+  it("refuses to revoke the tenant's last active admin token, its own or another's", async () => {
+    const tenant = uniqueTenantId('lockout');
+    await createTenant(sql, { id: tenant });
+    const first = await api.token(tenant, 'admin', undefined, 'first');
+    const [firstRow] = await sql`select id from api_tokens where tenant_id = ${tenant}`;
+    const own = await api.call('DELETE', `/v1/tokens/${firstRow?.id}`, first);
+    expect(own.status).toBe(409);
+    expect(own.json).toMatchObject({ status: 409, title: 'Conflict', detail: ownLast });
+
+    // A second admin revokes the first one, and is then the last: its own revocation is refused.
+    const second = await api.call('POST', '/v1/tokens', first, { name: 'second', role: 'admin' });
+    expect((await api.call('DELETE', `/v1/tokens/${firstRow?.id}`, second.json.secret)).status).toBe(204);
+    const last = await api.call('DELETE', `/v1/tokens/${second.json.id}`, second.json.secret);
+    expect(last.status).toBe(409);
+    expect(last.json.detail).toBe(ownLast);
+    expect(
+      await sql`select name, revoked_at is null as active from api_tokens where tenant_id = ${tenant} order by id`,
+    ).toEqual([
+      { name: 'first', active: false },
+      { name: 'second', active: true },
+    ]);
+    expect(
+      (await sql`select action from audit_log where tenant_id = ${tenant} and action = 'token.revoked'`)
+        .length,
+    ).toBe(1);
+  });
+
+  it('lets an admin revoke its own token while another active admin token remains', async () => {
+    const tenant = uniqueTenantId('selfrevoke');
+    await createTenant(sql, { id: tenant });
+    const mine = await api.token(tenant, 'admin', undefined, 'leaving');
+    const other = await api.call('POST', '/v1/tokens', mine, { name: 'staying', role: 'admin' });
+    const [mineRow] = await sql`select id from api_tokens where tenant_id = ${tenant} and name = 'leaving'`;
+    expect((await api.call('DELETE', `/v1/tokens/${mineRow?.id}`, mine)).status).toBe(204);
+    expect((await api.call('GET', '/v1/tokens', mine)).status).toBe(401);
+    // A finance token does not count as an admin: the remaining admin stays unrevocable.
+    await api.call('POST', '/v1/tokens', other.json.secret, { name: 'fiona', role: 'finance' });
+    const refused = await api.call('DELETE', `/v1/tokens/${other.json.id}`, other.json.secret);
+    expect(refused.status).toBe(409);
+  });
+
+  it('counts concurrent revocations of the last two admin tokens against each other', async () => {
+    const tenant = uniqueTenantId('race');
+    await createTenant(sql, { id: tenant });
+    const a = await api.token(tenant, 'admin', undefined, 'a');
+    const b = await api.call('POST', '/v1/tokens', a, { name: 'b', role: 'admin' });
+    const [aRow] = await sql`select id from api_tokens where tenant_id = ${tenant} and name = 'a'`;
+    const answers = await Promise.all([
+      api.call('DELETE', `/v1/tokens/${b.json.id}`, a),
+      api.call('DELETE', `/v1/tokens/${aRow?.id}`, b.json.secret),
+    ]);
+    // One wins; the other is refused, or finds its own token already revoked when it authenticates.
+    const [won, lost] = [...answers].sort((x, y) => x.status - y.status);
+    expect(won?.status).toBe(204);
+    expect([401, 409]).toContain(lost?.status);
+    const refusals: Record<number, string> = { 409: lockout, 401: 'unknown or revoked token' };
+    expect(lost?.json.detail).toBe(refusals[lost?.status ?? 0]);
+    const [active] = await sql`select count(*)::int as n from api_tokens
+                               where tenant_id = ${tenant} and role = 'admin' and revoked_at is null`;
+    expect(active?.n).toBe(1);
+  });
+});
