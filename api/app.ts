@@ -5,6 +5,7 @@ import { authenticate } from './auth.js';
 import type { ApiDependencies, AppEnv } from './context.js';
 import { docsPage } from './docs-page.js';
 import { ProblemError, problem } from './problems.js';
+import { approvalRoutes } from './routes/approval.js';
 import { auditRoutes } from './routes/audit.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { changeRoutes } from './routes/changes.js';
@@ -42,6 +43,7 @@ export function createApp(deps: ApiDependencies) {
   app.route('/v1', catalogRoutes());
   app.route('/v1/rules', ruleRoutes());
   app.route('/v1/periods', viewRoutes());
+  app.route('/v1/periods', approvalRoutes());
   app.route('/v1/management', managementRoutes());
   app.route('/v1', exportRoutes());
   app.route('/odata', odataRoutes());

@@ -229,13 +229,15 @@ const cases: Case[] = [
     allowed: ['admin', 'finance'],
     status: 400,
   },
-  ...['items', 'service-detail', 'service-summary', 'totals', 'export.xlsx', 'export.csv'].map((view) => ({
-    method: 'GET',
-    route: `/v1/periods/{period}/${view}`,
-    path: () => `${jan}/${view}`,
-    allowed: everyone,
-    status: 200,
-  })),
+  ...['items', 'service-detail', 'service-summary', 'totals', 'comparison', 'export.xlsx', 'export.csv'].map(
+    (view) => ({
+      method: 'GET',
+      route: `/v1/periods/{period}/${view}`,
+      path: () => `${jan}/${view}`,
+      allowed: everyone,
+      status: 200,
+    }),
+  ),
   {
     method: 'GET',
     route: '/v1/periods/{period}/exports',
