@@ -1,0 +1,6 @@
+DROP INDEX "items_period_customer";--> statement-breakpoint
+CREATE INDEX "items_period_amount" ON "items" USING btree ("period_id","amount","id");--> statement-breakpoint
+CREATE INDEX "items_period_customer_name" ON "items" USING btree ("period_id","customer_name","id");--> statement-breakpoint
+CREATE INDEX "items_period_sku" ON "items" USING btree ("period_id","sku_code","id");--> statement-breakpoint
+CREATE INDEX "items_period_rule" ON "items" USING btree ("period_id","rule_id") WHERE "items"."rule_id" is not null;--> statement-breakpoint
+CREATE INDEX "items_period_customer" ON "items" USING btree ("period_id","customer_id","id");
