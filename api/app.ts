@@ -10,6 +10,7 @@ import { auditRoutes } from './routes/audit.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { changeRoutes } from './routes/changes.js';
 import { customerRoutes } from './routes/customers.js';
+import { explainRoutes } from './routes/explain.js';
 import { exportRoutes } from './routes/exports.js';
 import { healthRoutes } from './routes/health.js';
 import { managementRoutes } from './routes/management.js';
@@ -44,6 +45,7 @@ export function createApp(deps: ApiDependencies) {
   app.route('/v1/rules', ruleRoutes());
   app.route('/v1/periods', viewRoutes());
   app.route('/v1/periods', approvalRoutes());
+  app.route('/v1/items', explainRoutes());
   app.route('/v1/management', managementRoutes());
   app.route('/v1', exportRoutes());
   app.route('/odata', odataRoutes());

@@ -538,6 +538,7 @@ describe('the OpenAPI document', () => {
       '/v1/periods/{period}/service-detail',
       '/v1/periods/{period}/service-summary',
       '/v1/periods/{period}/totals',
+      '/v1/items/{id}/explanation',
       '/v1/management',
       '/v1/periods/{period}/export.xlsx',
       '/v1/periods/{period}/export.csv',
