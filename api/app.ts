@@ -16,6 +16,7 @@ import { healthRoutes } from './routes/health.js';
 import { managementRoutes } from './routes/management.js';
 import { odataRoutes } from './routes/odata.js';
 import { periodRoutes } from './routes/periods.js';
+import { rulePreviewRoutes } from './routes/rule-preview.js';
 import { ruleRoutes } from './routes/rules.js';
 import { tenantRoutes } from './routes/tenant.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -43,6 +44,7 @@ export function createApp(deps: ApiDependencies) {
   app.route('/v1/users', userRoutes());
   app.route('/v1', catalogRoutes());
   app.route('/v1/rules', ruleRoutes());
+  app.route('/v1/rules', rulePreviewRoutes());
   app.route('/v1/periods', viewRoutes());
   app.route('/v1/periods', approvalRoutes());
   app.route('/v1/items', explainRoutes());

@@ -227,6 +227,14 @@ const cases: Case[] = [
   },
   {
     method: 'POST',
+    route: '/v1/rules/preview',
+    path: () => '/v1/rules/preview',
+    body: invalid,
+    allowed: ['admin', 'finance'],
+    status: 400,
+  },
+  {
+    method: 'POST',
     route: '/v1/rules/{id}/end',
     path: () => `/v1/rules/${ids.rule}/end`,
     body: invalid,
