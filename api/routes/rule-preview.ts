@@ -29,11 +29,9 @@ const PreviewSchema = z
         status: z.enum(['open', 'awaiting_approval']),
         customersReached: z.array(Ref).openapi({ description: 'customers with items the rule would decide' }),
         itemsReached: z.number().int().openapi({ description: 'items the rule would make non-billable' }),
-        amount: z
-          .object({ before: decimal, after: decimal, delta: decimal })
-          .openapi({
-            description: 'what the invoice-to customers the rule reaches are billed, before and after',
-          }),
+        amount: z.object({ before: decimal, after: decimal, delta: decimal }).openapi({
+          description: 'what the invoice-to customers the rule reaches are billed, before and after',
+        }),
       }),
     ),
   })
