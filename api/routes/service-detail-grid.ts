@@ -57,12 +57,13 @@ export const ServiceDetailQuery = z
     q: z
       .string()
       .trim()
-      .min(2)
+      .min(3)
       .max(100)
       .optional()
       .openapi({
         param: { name: 'q', in: 'query' },
-        description: 'case-insensitive text in the customer, user or element name (at least 2 characters)',
+        description:
+          'case-insensitive text in the customer, user or element name (at least 3 characters: a trigram index serves it)',
       }),
   })
   .strict();

@@ -82,9 +82,12 @@ export function serviceDetailPage(
         ${
           pattern === undefined
             ? sql``
-            : sql`and (i.customer_name || ' ' || coalesce(i.user_name, '') || ' ' || i.product ilike ${pattern}
-                or (i.kind in ('instance', 'application', 'domain') and exists (
-                  select 1 from elements e where e.id = i.element_id and e.tenant_id = i.tenant_id
+            : // Shaped for a bitmap OR: the trigram index on the names (items_search) and the
+              // element ids whose name matches (elements_ref_search, then items_period_element).
+              sql`and ((i.customer_name || ' ' || coalesce(i.user_name, '') || ' ' || i.product) ilike ${pattern}
+                or i.element_id = any(array(
+                  select e.id from elements e
+                  where e.tenant_id = ${scope.tenantId} and e.kind in ('instance', 'application', 'domain')
                     and e.ref ilike ${pattern})))`
         }
         ${keyset}
