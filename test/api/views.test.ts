@@ -539,6 +539,7 @@ describe('the OpenAPI document', () => {
       '/v1/periods/{period}/service-summary',
       '/v1/periods/{period}/totals',
       '/v1/items/{id}/explanation',
+      '/v1/users/{ref}/items-by-month',
       '/v1/management',
       '/v1/periods/{period}/export.xlsx',
       '/v1/periods/{period}/export.csv',
