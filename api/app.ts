@@ -14,6 +14,7 @@ import { explainRoutes } from './routes/explain.js';
 import { exportRoutes } from './routes/exports.js';
 import { healthRoutes } from './routes/health.js';
 import { managementRoutes } from './routes/management.js';
+import { managementTrendRoutes } from './routes/management-trends.js';
 import { odataRoutes } from './routes/odata.js';
 import { peopleHistoryRoutes } from './routes/people-history.js';
 import { periodPreviewRoutes } from './routes/period-preview.js';
@@ -55,6 +56,7 @@ export function createApp(deps: ApiDependencies) {
   app.route('/v1', unmappedRoutes());
   app.route('/v1/tenant', periodPreviewRoutes());
   app.route('/v1/management', managementRoutes());
+  app.route('/v1/management', managementTrendRoutes());
   app.route('/v1', exportRoutes());
   app.route('/odata', odataRoutes());
 

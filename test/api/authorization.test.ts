@@ -283,6 +283,13 @@ const cases: Case[] = [
   })),
   {
     method: 'GET',
+    route: '/v1/management/trends',
+    path: () => '/v1/management/trends?from=2026-01&to=2026-01',
+    allowed: everyone,
+    status: 200,
+  },
+  {
+    method: 'GET',
     route: '/v1/unmapped-elements',
     path: () => '/v1/unmapped-elements',
     allowed: staff,

@@ -195,3 +195,55 @@ describe('GET /v1/tenant/period-preview', () => {
     expect(far.json.errors.map((e: { field: string }) => e.field)).toEqual(['day']);
   });
 });
+
+describe('GET /v1/management/trends', () => {
+  // February was computed before Contoso's rename on 15 Feb: its snapshot still says Contoso.
+  it('per SKU month by month, and the top movers of February against January', async () => {
+    const response = await api.call('GET', '/v1/management/trends?from=2026-01&to=2026-02', operator);
+    expect(response.status).toBe(200);
+    expect(response.json).toEqual({
+      from: '2026-01',
+      to: '2026-02',
+      currency: 'EUR',
+      months: [
+        {
+          month: '2026-01',
+          skus: [
+            { sku: 'E3', vendor: 'Microsoft', total: '173.00', users: 6, customers: 3 },
+            { sku: 'SUPPORT', vendor: 'MSP', total: '50.00', users: 0, customers: 1 },
+          ],
+        },
+        {
+          month: '2026-02',
+          skus: [
+            { sku: 'E3', vendor: 'Microsoft', total: '183.79', users: 6, customers: 3 },
+            { sku: 'SUPPORT', vendor: 'MSP', total: '50.00', users: 0, customers: 1 },
+          ],
+        },
+      ],
+      movers: {
+        month: '2026-02',
+        customers: [
+          { customer: { ref: 'n1', name: 'Newco' }, before: '0.00', after: '28.79', delta: '28.79' },
+          { customer: { ref: 'r1b', name: 'Beta' }, before: '16.00', after: '0.00', delta: '-16.00' },
+          { customer: { ref: 'r1a', name: 'Alpha' }, before: '74.00', after: '62.00', delta: '-12.00' },
+          { customer: { ref: 'c1', name: 'Contoso' }, before: '83.00', after: '93.00', delta: '10.00' },
+        ],
+        skus: [{ sku: 'E3', before: '173.00', after: '183.79', delta: '10.79' }],
+      },
+    });
+  });
+
+  it("a customer token's trends cover its subtree only", async () => {
+    const response = await api.call('GET', '/v1/management/trends?from=2026-02&to=2026-02', alpha);
+    expect(response.json.months).toEqual([
+      {
+        month: '2026-02',
+        skus: [{ sku: 'E3', vendor: 'Microsoft', total: '62.00', users: 2, customers: 1 }],
+      },
+    ]);
+    expect(response.json.movers.customers).toEqual([
+      { customer: { ref: 'r1a', name: 'Alpha' }, before: '74.00', after: '62.00', delta: '-12.00' },
+    ]);
+  });
+});

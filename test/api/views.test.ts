@@ -541,6 +541,7 @@ describe('the OpenAPI document', () => {
       '/v1/items/{id}/explanation',
       '/v1/users/{ref}/items-by-month',
       '/v1/management',
+      '/v1/management/trends',
       '/v1/periods/{period}/export.xlsx',
       '/v1/periods/{period}/export.csv',
       '/v1/periods/{period}/exports',
