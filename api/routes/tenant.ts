@@ -228,7 +228,7 @@ function validPatch(patch: {
  * Where a new mode starts: the day after the latest generated period, so no generated period
  * changes; with none generated yet, the day after the period holding today.
  */
-async function nextPeriodStart(
+export async function nextPeriodStart(
   tx: postgres.TransactionSql,
   tenantId: string,
   history: ConfigHistory,
