@@ -1,0 +1,3 @@
+/** Vendor reconciliation: apportioning charges to periods and the three-way match. */
+export * from './apportion.js';
+export * from './match.js';
