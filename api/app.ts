@@ -14,10 +14,13 @@ import { healthRoutes } from './routes/health.js';
 import { managementRoutes } from './routes/management.js';
 import { odataRoutes } from './routes/odata.js';
 import { periodRoutes } from './routes/periods.js';
+import { reconciliationRoutes } from './routes/reconciliation.js';
 import { ruleRoutes } from './routes/rules.js';
 import { tenantRoutes } from './routes/tenant.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
+import { vendorInvoiceRoutes } from './routes/vendor-invoices.js';
+import { vendorMappingRoutes } from './routes/vendor-mappings.js';
 import { viewRoutes } from './routes/views.js';
 
 /** The HTTP API: small routers per resource, composed here. Tests call `app.request()` directly. */
@@ -44,6 +47,9 @@ export function createApp(deps: ApiDependencies) {
   app.route('/v1/periods', viewRoutes());
   app.route('/v1/management', managementRoutes());
   app.route('/v1', exportRoutes());
+  app.route('/v1/vendor-invoices', vendorInvoiceRoutes());
+  app.route('/v1', vendorMappingRoutes());
+  app.route('/v1/periods', reconciliationRoutes());
   app.route('/odata', odataRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
