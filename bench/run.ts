@@ -13,6 +13,8 @@ import type { SizeResult } from './size.js';
  *   --keep       keep the embedded server's data directory (and databases) for EXPLAIN afterwards
  *   --close-limit=SECONDS  cancel a close (or reprocess) running longer than this (default 4 h)
  *   --only=ingest  measure ingestion and its COPY yardstick only (no close), to iterate on ingestion
+ *   --only=recon [--lines=N]  import a generated Microsoft NCE reconciliation file of N lines (1,000,000)
+ *                and match a period against it (bench/recon-import.ts), instead of the sizes
  */
 
 const targets = {
@@ -26,6 +28,11 @@ const targets = {
 
 async function main() {
   const args = process.argv.slice(2);
+  if (args.includes('--only=recon')) {
+    const { benchReconImport } = await import('./recon-import.js');
+    await benchReconImport(Number(flagValue(args, '--lines') ?? 1_000_000));
+    return;
+  }
   const sizesArg = flagValue(args, '--sizes') ?? 'S,M,L';
   const chosen = sizesArg.split(',').map((s) => s.trim().toUpperCase()) as SizeName[];
   for (const size of chosen) if (!['S', 'M', 'L'].includes(size)) throw new Error(`unknown size '${size}'`);

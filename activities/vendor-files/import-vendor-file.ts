@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { type Readable, Transform } from 'node:stream';
-import { parse } from 'csv-parse';
+import Papa from 'papaparse';
 import type postgres from 'postgres';
 import {
   detectFormat,
@@ -77,15 +77,18 @@ export async function importVendorFile(
     }),
   );
   body.on('error', (error) => hashed.destroy(error));
-  const records = request.encoding === 'csv' ? csvRecords(hashed) : ndjsonRecords(hashed);
+  const records: AsyncGenerator<FileRecord[]> =
+    request.encoding === 'csv' ? csvRecords(hashed) : ndjsonRecords(hashed);
 
   const refusal = Symbol('refused');
   let outcome: ImportOutcome | undefined;
   try {
     await sql.begin(async (tx) => {
       const first = await records.next();
-      if (first.done) throw new VendorFileError('body', 'the file is empty: expected a header line');
-      const header = first.value.fields.map((name) =>
+      const headerRecord = first.done ? undefined : first.value[0];
+      if (!headerRecord) throw new VendorFileError('body', 'the file is empty: expected a header line');
+      const pending = first.done ? [] : first.value.slice(1);
+      const header = headerRecord.fields.map((name) =>
         String(name)
           .trim()
           .replace(/^\uFEFF/, ''),
@@ -121,24 +124,25 @@ export async function importVendorFile(
       let buffer = '';
       const prefix = `${importId}\t`;
       const tenant = copyText(request.tenantId);
-      for await (const record of records) {
-        lines += 1;
-        const lineErrors: LineError[] = [];
-        const line = read(record.fields, record.line, lineErrors);
-        if (!line) {
-          errorCount += lineErrors.length;
-          for (const error of lineErrors) if (errors.length < MAX_LISTED_ERRORS) errors.push(error);
-          continue;
+      for await (const batch of prepend(pending, records))
+        for (const record of batch) {
+          lines += 1;
+          const lineErrors: LineError[] = [];
+          const line = read(record.fields, record.line, lineErrors);
+          if (!line) {
+            errorCount += lineErrors.length;
+            for (const error of lineErrors) if (errors.length < MAX_LISTED_ERRORS) errors.push(error);
+            continue;
+          }
+          if (errorCount > 0) continue; // the file is refused: keep reading only to list every bad line
+          if (firstDate === null || line.chargeStart < firstDate) firstDate = line.chargeStart;
+          if (lastDate === null || line.chargeEnd > lastDate) lastDate = line.chargeEnd;
+          buffer += `${prefix}${record.line}\t${tenant}\t${copyRow(line)}`;
+          if (buffer.length >= COPY_CHUNK) {
+            if (!copy.write(buffer)) await once(copy, 'drain');
+            buffer = '';
+          }
         }
-        if (errorCount > 0) continue; // the file is refused: keep reading only to list every bad line
-        if (firstDate === null || line.chargeStart < firstDate) firstDate = line.chargeStart;
-        if (lastDate === null || line.chargeEnd > lastDate) lastDate = line.chargeEnd;
-        buffer += `${prefix}${record.line}\t${tenant}\t${copyRow(line)}`;
-        if (buffer.length >= COPY_CHUNK) {
-          if (!copy.write(buffer)) await once(copy, 'drain');
-          buffer = '';
-        }
-      }
       // Ending the copy cleanly (rather than destroying it) keeps the connection usable for the rollback.
       copy.end(errorCount > 0 ? '' : buffer);
       await copied;
@@ -199,31 +203,79 @@ interface FileRecord {
   line: number;
 }
 
-async function* csvRecords(input: Readable): AsyncGenerator<FileRecord> {
-  const parser = input.pipe(
-    parse({
-      bom: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      // The physical line a record ends on, so a report names the line an editor shows.
-      on_record: (record: string[], context) => ({ fields: record, line: context.lines }),
-    }),
-  );
-  input.on('error', (error) => parser.destroy(error));
-  try {
-    for await (const record of parser) yield record as FileRecord;
-  } catch (error) {
-    if ((error as { code?: string }).code?.startsWith('CSV_')) {
-      throw new VendorFileError('body', `not a readable CSV file: ${(error as Error).message}`);
+/**
+ * CSV records in batches, one per chunk PapaParse hands over (its chunk mode is several times
+ * cheaper than a record at a time); the input pauses while a batch waits, so memory stays bounded.
+ * Line numbers count records from the header's 1; blank lines count but yield nothing.
+ */
+async function* csvRecords(input: Readable): AsyncGenerator<FileRecord[]> {
+  // Decode in the stream, not per chunk, so a character split across two chunks stays whole.
+  input.setEncoding('utf8');
+  const batches: FileRecord[][] = [];
+  let finished = false;
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const waiting = wake;
+    wake = undefined;
+    waiting?.();
+  };
+  let line = 0;
+  Papa.parse<string[]>(input as unknown as File, {
+    delimiter: ',',
+    chunk: (results) => {
+      if (results.errors.length > 0 && failure === undefined) {
+        const error = results.errors[0] as Papa.ParseError;
+        failure = new VendorFileError(
+          'body',
+          `not a readable CSV file near record ${line + (error.row ?? 0) + 1}: ${error.message}`,
+        );
+      }
+      const batch: FileRecord[] = [];
+      for (const fields of results.data) {
+        line += 1;
+        if (fields.length === 1 && fields[0] === '') continue;
+        batch.push({ fields, line });
+      }
+      batches.push(batch);
+      input.pause();
+      notify();
+    },
+    complete: () => {
+      finished = true;
+      notify();
+    },
+    error: (error: Error) => {
+      failure = error;
+      finished = true;
+      notify();
+    },
+  });
+  input.on('error', (error) => {
+    failure = error;
+    finished = true;
+    notify();
+  });
+  while (true) {
+    const batch = batches.shift();
+    if (batch) {
+      if (batches.length === 0) input.resume();
+      yield batch;
+      continue;
     }
-    throw error;
+    if (failure !== undefined) throw failure;
+    if (finished) return;
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
   }
 }
 
-/** NDJSON: the first line is the header (an array of column names) or objects keyed by column. */
-async function* ndjsonRecords(input: Readable): AsyncGenerator<FileRecord> {
+/** NDJSON: one object per line keyed by column; the first object's keys are the header. */
+async function* ndjsonRecords(input: Readable): AsyncGenerator<FileRecord[]> {
   let header: string[] | undefined;
   let line = 0;
+  let batch: FileRecord[] = [];
   for await (const text of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
     line += 1;
     if (text.trim() === '') continue;
@@ -238,10 +290,24 @@ async function* ndjsonRecords(input: Readable): AsyncGenerator<FileRecord> {
     }
     if (!header) {
       header = Object.keys(value);
-      yield { fields: header, line: 0 };
+      batch.push({ fields: header, line: 0 });
     }
     const record = value as Record<string, unknown>;
-    yield { fields: header.map((name) => record[name]), line };
+    batch.push({ fields: header.map((name) => record[name]), line });
+    if (batch.length >= 1000) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+async function* prepend<T>(first: T[], rest: AsyncIterator<T[]>): AsyncGenerator<T[]> {
+  if (first.length > 0) yield first;
+  while (true) {
+    const next = await rest.next();
+    if (next.done) return;
+    yield next.value;
   }
 }
 

@@ -72,4 +72,4 @@ ALTER TABLE "sku_costs" ADD CONSTRAINT "sku_costs_sku_fk" FOREIGN KEY ("tenant_i
 ALTER TABLE "vendor_customer_mappings" ADD CONSTRAINT "vendor_customer_mappings_customer_fk" FOREIGN KEY ("tenant_id","customer_id") REFERENCES "public"."customers"("tenant_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "vendor_imports" ADD CONSTRAINT "vendor_imports_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "vendor_product_mappings" ADD CONSTRAINT "vendor_product_mappings_sku_fk" FOREIGN KEY ("tenant_id","sku_code") REFERENCES "public"."skus"("tenant_id","code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "vendor_lines_charge_span" ON "vendor_lines" USING btree ("tenant_id","charge_start","charge_end");
+CREATE INDEX "vendor_imports_span" ON "vendor_imports" USING btree ("tenant_id","first_charge_date","last_charge_date");

@@ -63,7 +63,11 @@ function chargeGroups(sql: postgres.Sql, period: PeriodRevision, vendor?: string
       select l.vendor, l.vendor_customer_id, l.vendor_customer_domain, l.vendor_product_id,
              l.charge_start, l.charge_end, sum(l.quantity) as quantity, sum(l.amount) as amount
       from vendor_lines l
-      where l.tenant_id = ${period.tenantId}
+      where l.import_id in (
+          select v.id from vendor_imports v
+          where v.tenant_id = ${period.tenantId} and v.first_charge_date <= ${period.endDate}::date
+            and v.last_charge_date >= ${period.startDate}::date)
+        and l.tenant_id = ${period.tenantId}
         and l.charge_start <= ${period.endDate}::date and l.charge_end >= ${period.startDate}::date
         ${vendor === undefined ? sql`` : sql`and l.vendor = ${vendor}`}
       -- A line and its credit with opposite signs must not cancel their quantities: keep them apart.
