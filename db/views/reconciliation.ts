@@ -111,3 +111,42 @@ export async function periodCustomerNames(sql: postgres.Sql, period: PeriodRevis
     where pc.tenant_id = ${period.tenantId} and pc.period_id = ${period.id}`;
   return new Map(rows.map((row) => [row.id, { ref: row.ref, name: row.name }]));
 }
+
+/** The Reconciliation sheet's rows: matched lines by vendor, customer and SKU, then unmapped charges. */
+export async function reconciliationSheetRows(sql: postgres.Sql, period: PeriodRevision) {
+  const [result, names] = await Promise.all([
+    periodReconciliation(sql, period),
+    periodCustomerNames(sql, period),
+  ]);
+  const matched = result.lines.map((line) => ({
+    vendor: line.vendor,
+    customer: names.get(line.customerId)?.name ?? String(line.customerId),
+    sku: line.skuCode,
+    provisionedUnitDays: line.provisionedUnitDays,
+    billedUnitDays: line.billedUnitDays,
+    chargedUnitDays: line.chargedUnitDays,
+    billedAmount: line.billedAmount,
+    chargedAmount: line.chargedAmount,
+    cost: line.cost,
+    margin: line.margin,
+    variances: line.variances.map((v) => `${v.reason} ${v.amount}`).join(', '),
+  }));
+  matched.sort(
+    (a, b) =>
+      a.vendor.localeCompare(b.vendor) || a.customer.localeCompare(b.customer) || a.sku.localeCompare(b.sku),
+  );
+  const unmapped = result.unmapped.map((line) => ({
+    vendor: line.vendor,
+    customer: `${line.vendorCustomerId} (vendor id)`,
+    sku: `${line.vendorProductId} (vendor id)`,
+    provisionedUnitDays: '0',
+    billedUnitDays: '0',
+    chargedUnitDays: line.chargedUnitDays,
+    billedAmount: '0',
+    chargedAmount: line.chargedAmount,
+    cost: null,
+    margin: null,
+    variances: `unmapped ${line.missing.join(' and ')}`,
+  }));
+  return [...matched, ...unmapped];
+}

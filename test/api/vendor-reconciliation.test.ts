@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nceHeader, nceLine } from '../../bench/recon-file.js';
 import { apiForTests } from '../support/api.js';
@@ -467,5 +468,60 @@ describe('GET /v1/periods/{period}/reconciliation', () => {
       margin: '22.42',
       variances: [{ reason: 'billed_not_purchased', unitDays: '278', amount: '107.61' }],
     });
+  });
+});
+
+describe('GET /v1/periods/{period}/export.xlsx?reconciliation=true', () => {
+  it('adds a Reconciliation sheet for staff, printable, with real numbers', async () => {
+    const response = await api.app.request('/v1/periods/2026-10-15/export.xlsx?reconciliation=true', {
+      headers: { authorization: `Bearer ${finance}` },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toBe(
+      `attachment; filename="${tenantId}-2026-10-31-rev1-draft.xlsx"`,
+    );
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await response.arrayBuffer()) as ArrayBuffer);
+    const sheet = book.getWorksheet('Reconciliation');
+    expect(sheet?.pageSetup).toMatchObject({ orientation: 'landscape', fitToPage: true, fitToWidth: 1 });
+    const rows = (sheet?.getSheetValues() ?? []).slice(1).map((row) => (row as unknown[]).slice(1));
+    expect(rows[0]).toEqual([
+      'Vendor',
+      'Customer',
+      'SKU',
+      'Provisioned unit-days',
+      'Billed unit-days',
+      'Charged unit-days',
+      'Billed',
+      'Charged',
+      'Cost',
+      'Margin',
+      'Variances',
+    ]);
+    expect(rows.find((row) => row[1] === 'Fabrikam')).toEqual([
+      'Microsoft',
+      'Fabrikam',
+      'PROJECT',
+      155,
+      155,
+      155,
+      45,
+      50,
+      50,
+      -5,
+      'below_cost 5.00',
+    ]);
+  });
+
+  it('refuses the sheet to a customer token', async () => {
+    const response = await api.call(
+      'GET',
+      '/v1/periods/2026-10-15/export.xlsx?reconciliation=true',
+      customerToken,
+    );
+    expect([response.status, response.json.errors]).toEqual([
+      403,
+      [{ field: 'reconciliation', reason: 'staff only' }],
+    ]);
   });
 });
