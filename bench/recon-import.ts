@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { importVendorFile } from '../activities/vendor-files/import-vendor-file.js';
 import { reconciliationTotals } from '../billing/index.js';
@@ -64,17 +65,20 @@ export async function benchReconImport(lines: number) {
       );
 
       started = performance.now();
+      const cpu = process.cpuUsage();
       const outcome = await importVendorFile(
         sql,
         { tenantId: 'bench', vendor: 'Microsoft', encoding: 'csv', importedBy: 'bench' },
         createReadStream(file, { highWaterMark: 1 << 20 }),
       );
       const importSeconds = (performance.now() - started) / 1000;
+      const used = process.cpuUsage(cpu);
       if (outcome.kind !== 'imported')
         throw new Error(`import ${outcome.kind}: ${JSON.stringify(outcome).slice(0, 500)}`);
       console.log(
         `import: ${outcome.import.lineCount.toLocaleString('en')} lines in ${importSeconds.toFixed(1)} s = ` +
-          `${Math.round(outcome.import.lineCount / importSeconds).toLocaleString('en')} lines/s`,
+          `${Math.round(outcome.import.lineCount / importSeconds).toLocaleString('en')} lines/s ` +
+          `(Node CPU ${((used.user + used.system) / 1e6).toFixed(1)} s; load average ${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores)`,
       );
 
       started = performance.now();

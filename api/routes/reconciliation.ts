@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { reconciliationTotals } from '../../billing/index.js';
+import { reconciliationMargins, reconciliationTotals } from '../../billing/index.js';
 import { periodCustomerNames, periodReconciliation } from '../../db/views/reconciliation.js';
 import { allow, staff } from '../auth.js';
 import { errorResponses, router, security } from '../router.js';
@@ -21,6 +21,17 @@ const VarianceSchema = z.object({
     .optional()
     .openapi({ description: 'unbilled only: the SKU price of the charged unit-days' }),
 });
+
+const CustomerRef = z.object({ ref: z.string(), name: z.string() });
+const MarginFigures = {
+  billed: decimal,
+  cost: decimal,
+  margin: decimal,
+  linesWithoutCost: z
+    .number()
+    .int()
+    .openapi({ description: 'lines with no vendor charge and no cost price' }),
+};
 
 export const ReconciliationSchema = z
   .object({
@@ -56,6 +67,15 @@ export const ReconciliationSchema = z
         variances: z.array(VarianceSchema),
       }),
     ),
+    margins: z.object({
+      vendors: z.array(z.object({ vendor: z.string(), ...MarginFigures })),
+      customers: z.array(z.object({ customer: CustomerRef, ...MarginFigures })),
+      resellers: z.array(
+        z
+          .object({ customer: CustomerRef, ...MarginFigures })
+          .openapi({ description: 'over the whole subtree' }),
+      ),
+    }),
     unmapped: z.array(
       z.object({
         vendor: z.string(),
@@ -104,6 +124,14 @@ export function reconciliationRoutes() {
         periodReconciliation(sql, period, vendor),
         periodCustomerNames(sql, period),
       ]);
+      const margins = reconciliationMargins(
+        result,
+        new Map([...names].map(([id, customer]) => [id, customer.ancestorIds])),
+      );
+      const refOf = (id: number) => {
+        const customer = names.get(id);
+        return customer ? { ref: customer.ref, name: customer.name } : { ref: String(id), name: '' };
+      };
       return c.json(
         {
           period: header(period),
@@ -112,7 +140,7 @@ export function reconciliationRoutes() {
           lines: result.lines
             .map(({ customerId, skuCode, vendor: lineVendor, ...line }) => ({
               vendor: lineVendor,
-              customer: names.get(customerId) ?? { ref: String(customerId), name: '' },
+              customer: refOf(customerId),
               sku: skuCode,
               ...line,
             }))
@@ -122,6 +150,17 @@ export function reconciliationRoutes() {
                 a.customer.ref.localeCompare(b.customer.ref) ||
                 a.sku.localeCompare(b.sku),
             ),
+          margins: {
+            vendors: margins.vendors,
+            customers: margins.customers.map(({ customerId, ...figures }) => ({
+              customer: refOf(customerId),
+              ...figures,
+            })),
+            resellers: margins.resellers.map(({ customerId, ...figures }) => ({
+              customer: refOf(customerId),
+              ...figures,
+            })),
+          },
           unmapped: result.unmapped,
         },
         200,

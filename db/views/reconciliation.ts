@@ -105,11 +105,11 @@ async function skuTerms(sql: postgres.Sql, tenantId: string): Promise<Map<string
 
 /** Customer refs and names of the period (its snapshot), for showing lines. */
 export async function periodCustomerNames(sql: postgres.Sql, period: PeriodRevision) {
-  const rows = await sql<{ id: number; ref: string; name: string }[]>`
-    select pc.customer_id::int as id, c.ref, pc.name
+  const rows = await sql<{ id: number; ref: string; name: string; ancestorIds: number[] }[]>`
+    select pc.customer_id::int as id, c.ref, pc.name, pc.ancestor_ids::int[] as "ancestorIds"
     from period_customers pc join customers c on c.tenant_id = pc.tenant_id and c.id = pc.customer_id
     where pc.tenant_id = ${period.tenantId} and pc.period_id = ${period.id}`;
-  return new Map(rows.map((row) => [row.id, { ref: row.ref, name: row.name }]));
+  return new Map(rows.map((row) => [row.id, { ref: row.ref, name: row.name, ancestorIds: row.ancestorIds }]));
 }
 
 /** The Reconciliation sheet's rows: matched lines by vendor, customer and SKU, then unmapped charges. */

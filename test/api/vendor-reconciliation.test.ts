@@ -434,6 +434,22 @@ describe('GET /v1/periods/{period}/reconciliation', () => {
       unbilledRevenueLost: '12',
       unmappedCharged: '0',
     });
+    expect(response.json.margins.vendors).toEqual([
+      { vendor: 'Microsoft', billed: '284.99', cost: '259.68', margin: '25.31', linesWithoutCost: 0 },
+    ]);
+    expect(
+      response.json.margins.customers.map((m: { customer: { ref: string }; margin: string }) => [
+        m.customer.ref,
+        m.margin,
+      ]),
+    ).toEqual([
+      ['contoso', '32.38'],
+      ['fabrikam', '-5'],
+      ['litware', '17.93'],
+      ['northwind', '-10'],
+      ['demo', '-10'],
+    ]);
+    expect(response.json.margins.resellers).toEqual([]);
     expect(response.json.totals.variances).toEqual([
       { reason: 'unbilled', count: 1, amount: '10' },
       { reason: 'billed_not_purchased', count: 0, amount: '0' },

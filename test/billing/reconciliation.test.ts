@@ -5,6 +5,7 @@ import {
   formatDecimal,
   type ProvisionedGroup,
   reconcile,
+  reconciliationMargins,
   reconciliationTotals,
   type SkuTerms,
 } from '../../billing/index.js';
@@ -332,6 +333,43 @@ describe('reconcile: provisioned, billed and charged per customer and SKU (Octob
         { reason: 'excluded_but_charged', count: 0, amount: '0' },
         { reason: 'below_cost', count: 0, amount: '0' },
       ],
+    });
+  });
+});
+
+describe('reconciliationMargins: billed - cost per vendor, customer and reseller subtree', () => {
+  test('a reseller (10) over customers 3 and 4 sums their margins; a line without cost adds billed only', () => {
+    const result = reconcile({
+      period: october,
+      minorUnits: 2,
+      skus: new Map([
+        ['M365-BP', { vendor: 'Microsoft', unitPrice: '12.00', costPrice: null }],
+        ['PROJECT', { vendor: 'Microsoft', unitPrice: '9.00', costPrice: null }],
+      ]),
+      provisioned: [
+        provisioned(3, 'M365-BP', { unitDays: '310', billedUnitDays: '310', billedAmount: '120.00' }),
+        provisioned(4, 'PROJECT', { unitDays: '155', billedUnitDays: '155', billedAmount: '45.00' }),
+        provisioned(4, 'M365-BP', { unitDays: '31', billedUnitDays: '31', billedAmount: '12.00' }),
+      ],
+      charges: [
+        charge(3, 'M365-BP', '2026-10-01', '2026-10-31', '10', '100.00'),
+        charge(4, 'PROJECT', '2026-10-01', '2026-10-31', '5', '50.00'),
+      ],
+    });
+    const margins = reconciliationMargins(
+      result,
+      new Map([
+        [3, [10]],
+        [4, [10]],
+      ]),
+    );
+    expect(margins).toEqual({
+      vendors: [{ vendor: 'Microsoft', billed: '177', cost: '150', margin: '15', linesWithoutCost: 1 }],
+      customers: [
+        { customerId: 3, billed: '120', cost: '100', margin: '20', linesWithoutCost: 0 },
+        { customerId: 4, billed: '57', cost: '50', margin: '-5', linesWithoutCost: 1 },
+      ],
+      resellers: [{ customerId: 10, billed: '177', cost: '150', margin: '15', linesWithoutCost: 1 }],
     });
   });
 });
