@@ -12,6 +12,7 @@ import { customerRoutes } from './routes/customers.js';
 import { exportRoutes } from './routes/exports.js';
 import { healthRoutes } from './routes/health.js';
 import { managementRoutes } from './routes/management.js';
+import { marginRoutes } from './routes/margins.js';
 import { odataRoutes } from './routes/odata.js';
 import { periodRoutes } from './routes/periods.js';
 import { reconciliationRoutes } from './routes/reconciliation.js';
@@ -45,6 +46,7 @@ export function createApp(deps: ApiDependencies) {
   app.route('/v1', catalogRoutes());
   app.route('/v1/rules', ruleRoutes());
   app.route('/v1/periods', viewRoutes());
+  app.route('/v1/management/margins', marginRoutes());
   app.route('/v1/management', managementRoutes());
   app.route('/v1', exportRoutes());
   app.route('/v1/vendor-invoices', vendorInvoiceRoutes());

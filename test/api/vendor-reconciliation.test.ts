@@ -459,6 +459,44 @@ describe('GET /v1/periods/{period}/reconciliation', () => {
     ]);
   });
 
+  it('gives management information a month-by-month margin trend, for staff only', async () => {
+    const response = await api.call('GET', '/v1/management/margins?from=2026-09&to=2026-10', finance);
+    expect([response.status, response.json.months]).toEqual([
+      200,
+      [
+        {
+          month: '2026-09',
+          periods: [],
+          billed: '0',
+          cost: '0',
+          margin: '0',
+          linesWithoutCost: 0,
+          vendors: [],
+        },
+        {
+          month: '2026-10',
+          periods: [{ startDate: '2026-10-01', endDate: '2026-10-31', revision: 1, status: 'open' }],
+          billed: '284.99',
+          cost: '259.68',
+          margin: '25.31',
+          linesWithoutCost: 0,
+          // Pax8's only line maps to nothing: it has no matched line to carry a margin.
+          vendors: [
+            { vendor: 'Microsoft', billed: '284.99', cost: '259.68', margin: '25.31', linesWithoutCost: 0 },
+          ],
+        },
+      ],
+    ]);
+    expect(
+      (await api.call('GET', '/v1/management/margins?from=2026-09&to=2026-10', customerToken)).status,
+    ).toBe(403);
+    const backwards = await api.call('GET', '/v1/management/margins?from=2026-10&to=2026-09', finance);
+    expect([backwards.status, backwards.json.errors]).toEqual([
+      400,
+      [{ field: 'to', reason: 'must not be before from' }],
+    ]);
+  });
+
   it('never shows costs to a customer token, and 404s a period never generated', async () => {
     const customer = await api.call('GET', '/v1/periods/2026-10-15/reconciliation', customerToken);
     expect(customer.status).toBe(403);
