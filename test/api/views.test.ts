@@ -531,6 +531,7 @@ describe('the OpenAPI document', () => {
       '/v1/periods/{period}/service-detail',
       '/v1/periods/{period}/service-summary',
       '/v1/periods/{period}/totals',
+      '/v1/management/margins',
       '/v1/management',
       '/v1/periods/{period}/export.xlsx',
       '/v1/periods/{period}/export.csv',
