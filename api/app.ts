@@ -19,16 +19,20 @@ import { exportRoutes } from './routes/exports.js';
 import { healthRoutes } from './routes/health.js';
 import { managementRoutes } from './routes/management.js';
 import { managementTrendRoutes } from './routes/management-trends.js';
+import { marginRoutes } from './routes/margins.js';
 import { odataRoutes } from './routes/odata.js';
 import { peopleHistoryRoutes } from './routes/people-history.js';
 import { periodPreviewRoutes } from './routes/period-preview.js';
 import { periodRoutes } from './routes/periods.js';
+import { reconciliationRoutes } from './routes/reconciliation.js';
 import { rulePreviewRoutes } from './routes/rule-preview.js';
 import { ruleRoutes } from './routes/rules.js';
 import { tenantRoutes } from './routes/tenant.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { unmappedRoutes } from './routes/unmapped.js';
 import { userRoutes } from './routes/users.js';
+import { vendorInvoiceRoutes } from './routes/vendor-invoices.js';
+import { vendorMappingRoutes } from './routes/vendor-mappings.js';
 import { viewRoutes } from './routes/views.js';
 
 /** The HTTP API: small routers per resource, composed here. Tests call `app.request()` directly. */
@@ -67,9 +71,13 @@ export function createApp(deps: ApiDependencies) {
   app.route('/v1', peopleHistoryRoutes());
   app.route('/v1', unmappedRoutes());
   app.route('/v1/tenant', periodPreviewRoutes());
+  app.route('/v1/management/margins', marginRoutes());
   app.route('/v1/management', managementRoutes());
   app.route('/v1/management', managementTrendRoutes());
   app.route('/v1', exportRoutes());
+  app.route('/v1/vendor-invoices', vendorInvoiceRoutes());
+  app.route('/v1', vendorMappingRoutes());
+  app.route('/v1/periods', reconciliationRoutes());
   app.route('/odata', odataRoutes());
 
   // Every operation with a body can answer 415; documented once here rather than in each route.

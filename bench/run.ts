@@ -15,6 +15,8 @@ import type { SizeResult } from './size.js';
  *   --close-limit=SECONDS  cancel a close (or reprocess) running longer than this (default 4 h)
  *   --only=ingest  measure ingestion and its COPY yardstick only (no close), to iterate on ingestion
  *   --only=service-detail [--items=N] [--repeat=N]  the Service Detail grid's latencies (bench/service-detail.ts)
+ *   --only=recon [--lines=N]  import a generated Microsoft NCE reconciliation file of N lines (1,000,000)
+ *                and match a period against it (bench/recon-import.ts), instead of the sizes
  */
 
 const targets = {
@@ -29,6 +31,11 @@ const targets = {
 async function main() {
   const args = process.argv.slice(2);
   if (args.includes('--only=service-detail')) return runServiceDetailBench(args);
+  if (args.includes('--only=recon')) {
+    const { benchReconImport } = await import('./recon-import.js');
+    await benchReconImport(Number(flagValue(args, '--lines') ?? 1_000_000));
+    return;
+  }
   const sizesArg = flagValue(args, '--sizes') ?? 'S,M,L';
   const chosen = sizesArg.split(',').map((s) => s.trim().toUpperCase()) as SizeName[];
   for (const size of chosen) if (!['S', 'M', 'L'].includes(size)) throw new Error(`unknown size '${size}'`);

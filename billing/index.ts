@@ -8,6 +8,7 @@ export * from './money.js';
 export * from './patterns.js';
 export * from './periods.js';
 export * from './proration.js';
+export * from './reconciliation/index.js';
 export * from './rules.js';
 export * from './tenant-config.js';
 export * from './tiers.js';

@@ -4,3 +4,4 @@ export * from './schema/catalog.js';
 export * from './schema/change-log.js';
 export * from './schema/periods.js';
 export * from './schema/tenancy.js';
+export * from './schema/vendor.js';

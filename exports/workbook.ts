@@ -15,6 +15,23 @@ export interface WorkbookContext {
   draftStatus?: string;
   /** The workbook's created and modified dates: the approval time, so an approved period's file is the same bytes. */
   at: Date;
+  /** Staff only, on request: the period's vendor reconciliation as its own sheet. */
+  reconciliation?: readonly ReconciliationSheetRow[];
+}
+
+/** One line of the Reconciliation sheet: a matched line, or an unmapped vendor charge. */
+export interface ReconciliationSheetRow {
+  vendor: string;
+  customer: string;
+  sku: string;
+  provisionedUnitDays: string;
+  billedUnitDays: string;
+  chargedUnitDays: string;
+  billedAmount: string;
+  chargedAmount: string;
+  cost: string | null;
+  margin: string | null;
+  variances: string;
 }
 
 /** What a workbook of this period revision says about itself, the same for the stored file and a live download. */
@@ -63,6 +80,8 @@ export async function writePeriodWorkbook(
   if (context.draftStatus) workbook.subject = `Status: draft (${context.draftStatus}), not approved`;
   const money = { numFmt: moneyFormat(context) };
   const date = { numFmt: 'yyyy-mm-dd' };
+  // Boolean cells are real booleans; LibreOffice shows them as 1/0 unless the format names TRUE/FALSE.
+  const boolean = { numFmt: '"TRUE";"TRUE";"FALSE"' };
 
   const summary = sheet(workbook, 'Service Summary', [
     { header: 'Customer', key: 'customerName', width: 32 },
@@ -93,10 +112,10 @@ export async function writePeriodWorkbook(
     { header: 'Unit price', key: 'unitPrice', width: 12, style: { numFmt: '#,##0.00####' } },
     { header: 'Discount %', key: 'discountPercent', width: 10 },
     { header: 'Amount', key: 'amount', width: 14, style: money },
-    { header: 'Billable', key: 'billable', width: 9 },
+    { header: 'Billable', key: 'billable', width: 9, style: boolean },
     { header: 'Rule', key: 'ruleName', width: 24 },
-    { header: 'Carried over', key: 'carriedOver', width: 9 },
-    { header: 'Unmapped', key: 'unmapped', width: 9 },
+    { header: 'Carried over', key: 'carriedOver', width: 9, style: boolean },
+    { header: 'Unmapped', key: 'unmapped', width: 9, style: boolean },
     { header: 'Adjusts period', key: 'adjustsPeriodId', width: 10 },
   ]);
   const cursor = serviceDetailQuery(sql, scope).cursor(2000);
@@ -136,6 +155,7 @@ export async function writePeriodWorkbook(
       totals.addRow({ ...row, amount: Number(row.amount) }).commit();
     totals.commit();
   }
+  if (context.reconciliation) writeReconciliation(workbook, context.reconciliation, money);
   // The zip only reports 'finish': a reader gone before the end must not leave this pending forever.
   await Promise.race([workbook.commit(), closedEarly(stream)]);
 }
@@ -188,11 +208,52 @@ function closedEarly(stream: Writable): Promise<never> {
 }
 
 function sheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns: Column[]) {
-  const worksheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+  // Printed: landscape, one page wide. (The streaming writer cannot repeat the header row on each
+  // page: it writes no defined names, so `printTitlesRow` is not available here.)
+  const worksheet = workbook.addWorksheet(name, {
+    views: [{ state: 'frozen', ySplit: 1 }],
+    pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
   worksheet.columns = columns;
   worksheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
   worksheet.getRow(1).font = { bold: true };
   return worksheet;
+}
+
+function writeReconciliation(
+  workbook: ExcelJS.stream.xlsx.WorkbookWriter,
+  rows: readonly ReconciliationSheetRow[],
+  money: Partial<ExcelJS.Style>,
+) {
+  const recon = sheet(workbook, 'Reconciliation', [
+    { header: 'Vendor', key: 'vendor', width: 16 },
+    { header: 'Customer', key: 'customer', width: 28 },
+    { header: 'SKU', key: 'sku', width: 16 },
+    { header: 'Provisioned unit-days', key: 'provisionedUnitDays', width: 12 },
+    { header: 'Billed unit-days', key: 'billedUnitDays', width: 12 },
+    { header: 'Charged unit-days', key: 'chargedUnitDays', width: 12 },
+    { header: 'Billed', key: 'billedAmount', width: 14, style: money },
+    { header: 'Charged', key: 'chargedAmount', width: 14, style: money },
+    { header: 'Cost', key: 'cost', width: 14, style: money },
+    { header: 'Margin', key: 'margin', width: 14, style: money },
+    { header: 'Variances', key: 'variances', width: 48 },
+  ]);
+  const number = (value: string | null) => (value === null ? null : Number(value));
+  for (const row of rows) {
+    recon
+      .addRow({
+        ...row,
+        provisionedUnitDays: number(row.provisionedUnitDays),
+        billedUnitDays: number(row.billedUnitDays),
+        chargedUnitDays: number(row.chargedUnitDays),
+        billedAmount: number(row.billedAmount),
+        chargedAmount: number(row.chargedAmount),
+        cost: number(row.cost),
+        margin: number(row.margin),
+      })
+      .commit();
+  }
+  recon.commit();
 }
 
 /** Excel keeps numbers as doubles: amounts are exact decimals in the database, shown to the minor unit. */

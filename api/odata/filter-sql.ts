@@ -47,6 +47,8 @@ export function compileFilter(tree: FilterNode, fields: FilterFields, params: Sq
         return `(${condition(node.left)} ${node.type} ${condition(node.right)})`;
       case 'not':
         return `(not ${condition(node.operand)})`;
+      case 'in':
+        return inList(node);
       case 'compare':
         return compare(node);
       default: {
@@ -78,6 +80,14 @@ export function compileFilter(tree: FilterNode, fields: FilterFields, params: Sq
     return `coalesce(${left.sql} ${sqlOps[node.op]} ${right.sql}, false)`;
   }
 
+  // `x in (a, b)` is `x eq a or x eq b`: the same types and null semantics as eq.
+  function inList(node: Extract<FilterNode, { type: 'in' }>): string {
+    const alternatives = node.values.map((value) =>
+      compare({ type: 'compare', op: 'eq', left: node.left, right: value, position: node.position }),
+    );
+    return `(${alternatives.join(' or ')})`;
+  }
+
   function value(node: FilterNode): { sql: string; type: ValueType; what: string } {
     switch (node.type) {
       case 'field': {
@@ -106,6 +116,9 @@ export function compileFilter(tree: FilterNode, fields: FilterFields, params: Sq
   }
 
   function call(node: Extract<FilterNode, { type: 'call' }>): { sql: string; type: ValueType; what: string } {
+    if (node.name === 'year' || node.name === 'month' || node.name === 'day' || node.name === 'date') {
+      return dateCall(node);
+    }
     const args = node.args.map((arg) => {
       const compiled = value(arg);
       if (compiled.type !== 'string') {
@@ -128,7 +141,27 @@ export function compileFilter(tree: FilterNode, fields: FilterFields, params: Sq
         return { sql: `upper(${a})`, type: 'string', what };
       case 'trim':
         return { sql: `btrim(${a})`, type: 'string', what };
+      default:
+        throw new FilterError(`unknown function '${node.name}'`, node.position);
     }
+  }
+
+  function dateCall(node: Extract<FilterNode, { type: 'call' }>): {
+    sql: string;
+    type: ValueType;
+    what: string;
+  } {
+    const [arg] = node.args;
+    const compiled = arg ? value(arg) : undefined;
+    if (!arg || !compiled || compiled.type !== 'date') {
+      throw new FilterError(
+        `${node.name} needs a date, not ${compiled?.what ?? 'nothing'}`,
+        arg?.position ?? node.position,
+      );
+    }
+    const what = `${node.name}(...)`;
+    if (node.name === 'date') return { sql: compiled.sql, type: 'date', what };
+    return { sql: `extract(${node.name} from ${compiled.sql})`, type: 'number', what };
   }
 
   return condition(tree);

@@ -15,6 +15,7 @@ export type FilterNode =
   | { type: 'and' | 'or'; left: FilterNode; right: FilterNode; position: number }
   | { type: 'not'; operand: FilterNode; position: number }
   | { type: 'compare'; op: CompareOp; left: FilterNode; right: FilterNode; position: number }
+  | { type: 'in'; left: FilterNode; values: FilterNode[]; position: number }
   | { type: 'call'; name: FunctionName; args: FilterNode[]; position: number }
   | { type: 'field'; name: string; position: number }
   | { type: 'literal'; kind: LiteralKind; value: string | null; position: number };
@@ -26,11 +27,16 @@ const functions = {
   tolower: { arity: 1, returns: 'string' },
   toupper: { arity: 1, returns: 'string' },
   trim: { arity: 1, returns: 'string' },
+  // The date functions Power Query folds into a feed's $filter.
+  year: { arity: 1, returns: 'number' },
+  month: { arity: 1, returns: 'number' },
+  day: { arity: 1, returns: 'number' },
+  date: { arity: 1, returns: 'date' },
 } as const;
 type FunctionName = keyof typeof functions;
 
 const comparisons = new Set<string>(['eq', 'ne', 'gt', 'ge', 'lt', 'le']);
-const keywords = new Set<string>(['and', 'or', 'not', ...comparisons]);
+const keywords = new Set<string>(['and', 'or', 'not', 'in', ...comparisons]);
 const MAX_DEPTH = 64;
 
 /** A $filter that cannot be parsed or compiled, with the offset of the offending token. */
@@ -152,6 +158,17 @@ export function parseFilter(text: string): FilterNode {
   function comparison(): FilterNode {
     const left = primary();
     const token = peek();
+    if (token.kind === 'word' && token.value === 'in') {
+      next();
+      expect('(', "'(' after in");
+      const values = [primary()];
+      while (peek().kind === ',') {
+        next();
+        values.push(primary());
+      }
+      expect(')', "')' or ','");
+      return { type: 'in', left, values, position: token.position };
+    }
     if (token.kind !== 'word' || !comparisons.has(token.value)) return left;
     next();
     return {

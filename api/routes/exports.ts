@@ -4,6 +4,7 @@ import { PassThrough, Readable, type Writable } from 'node:stream';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { isFinal, type PeriodRevision } from '../../db/views/period-revision.js';
+import { reconciliationSheetRows } from '../../db/views/reconciliation.js';
 import { storedExportFile, storedExports } from '../../db/views/stored-exports.js';
 import { writeServiceDetailCsv } from '../../exports/csv.js';
 import { workbookContext, writePeriodWorkbook } from '../../exports/workbook.js';
@@ -11,7 +12,7 @@ import { allow, readers, staff } from '../auth.js';
 import type { AppEnv } from '../context.js';
 import { notFound, ProblemError } from '../problems.js';
 import { errorResponses, IdParam, router, security } from '../router.js';
-import { PeriodParam, periodScope, RevisionQuery } from './view-shapes.js';
+import { flag, PeriodParam, periodScope, RevisionQuery, revision } from './view-shapes.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const CSV = 'text/csv; charset=utf-8';
@@ -42,6 +43,16 @@ const tags = ['Exports'];
  * until approved), and the files stored when a revision was approved, verified before download.
  * Mounted at /v1, since it serves both /v1/periods/... and /v1/exports/....
  */
+const WorkbookQuery = z
+  .object({
+    revision,
+    reconciliation: flag(
+      'reconciliation',
+      'staff only: add a Reconciliation sheet (vendor charges as imported and mapped now, so not part of the stored export)',
+    ),
+  })
+  .strict();
+
 export function exportRoutes() {
   const app = router();
 
@@ -54,19 +65,30 @@ export function exportRoutes() {
         security,
         summary,
         middleware: [allow(...readers)] as const,
-        request: { params: PeriodParam, query: RevisionQuery },
+        request: { params: PeriodParam, query: format === 'xlsx' ? WorkbookQuery : RevisionQuery },
         responses: { 200: file([contentType[format]], description), ...errorResponses },
       }),
       async (c) => {
-        const { period, scope } = await periodScope(
-          c,
-          c.req.valid('param').period,
-          c.req.valid('query').revision,
-        );
+        const query: { revision?: number; reconciliation?: boolean } = c.req.valid('query');
+        const { period, scope } = await periodScope(c, c.req.valid('param').period, query.revision);
+        // Costs are the tenant's own: a customer's token never gets the Reconciliation sheet.
+        if (query.reconciliation && !staff.includes(c.var.principal.role)) {
+          throw new ProblemError(403, 'Forbidden', 'the Reconciliation sheet is for staff only', [
+            { field: 'reconciliation', reason: 'staff only' },
+          ]);
+        }
+        const reconciliation = query.reconciliation
+          ? { reconciliation: await reconciliationSheetRows(c.var.deps.sql, period) }
+          : {};
         const body = new PassThrough();
         const write =
           format === 'xlsx'
-            ? writePeriodWorkbook(c.var.deps.sql, scope, workbookContext(period), body)
+            ? writePeriodWorkbook(
+                c.var.deps.sql,
+                scope,
+                { ...workbookContext(period), ...reconciliation },
+                body,
+              )
             : writeServiceDetailCsv(c.var.deps.sql, scope, body).then(() => void body.end());
         streamFailures(c, write, body);
         return download(c, body, contentType[format], `${fileName(c, period)}.${format}`);
@@ -147,7 +169,7 @@ export function exportRoutes() {
         throw error;
       }
       const body = handle.createReadStream({ start: 0 });
-      const name = `${c.var.principal.tenantId}_${stored.startDate}_${stored.endDate}_r${stored.revision}.${stored.format}`;
+      const name = `${c.var.principal.tenantId}-${stored.endDate}-rev${stored.revision}.${stored.format}`;
       c.header('content-length', String(stored.bytes));
       c.header('x-content-sha256', stored.sha256);
       return download(c, body, contentType[stored.format], name);
@@ -156,10 +178,10 @@ export function exportRoutes() {
   return app;
 }
 
-/** `<tenant>_<start>_<end>_r<revision>`, with `_draft` for a revision not approved yet. */
+/** `<tenant>-<period end>-rev<n>`, with `-draft` for a revision not approved yet. */
 function fileName(c: Context<AppEnv>, period: PeriodRevision): string {
-  const base = `${c.var.principal.tenantId}_${period.startDate}_${period.endDate}_r${period.revision}`;
-  return isFinal(period) ? base : `${base}_draft`;
+  const base = `${c.var.principal.tenantId}-${period.endDate}-rev${period.revision}`;
+  return isFinal(period) ? base : `${base}-draft`;
 }
 
 function download(c: Context<AppEnv>, body: Readable, type: string, name: string) {

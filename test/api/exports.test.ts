@@ -79,7 +79,7 @@ describe('GET /v1/periods/{period}/export.xlsx', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe(XLSX);
     expect(response.headers.get('content-disposition')).toBe(
-      `attachment; filename="${tenantId}_2026-01-01_2026-01-31_r1_draft.xlsx"`,
+      `attachment; filename="${tenantId}-2026-01-31-rev1-draft.xlsx"`,
     );
     // Streamed: nothing knew the length before the last byte.
     expect(response.headers.get('content-length')).toBeNull();
@@ -207,7 +207,7 @@ describe('GET /v1/periods/{period}/export.csv', () => {
     expect(all.status).toBe(200);
     expect(all.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(all.headers.get('content-disposition')).toBe(
-      `attachment; filename="${tenantId}_2026-01-01_2026-01-31_r1_draft.csv"`,
+      `attachment; filename="${tenantId}-2026-01-31-rev1-draft.csv"`,
     );
     expect(all.columns.slice(0, 3)).toEqual(['itemId', 'customerId', 'customerName']);
     expect(all.lines).toHaveLength(11);
@@ -227,7 +227,7 @@ describe('GET /v1/periods/{period}/export.csv', () => {
   it('names an approved period without the draft suffix', async () => {
     const december = await csv('/v1/periods/2025-12-31/export.csv', admin);
     expect(december.headers.get('content-disposition')).toBe(
-      `attachment; filename="${tenantId}_2025-12-01_2025-12-31_r1.csv"`,
+      `attachment; filename="${tenantId}-2025-12-31-rev1.csv"`,
     );
     expect(december.amounts.reduce((sum, amount) => sum + tenThousandths(amount), 0n)).toBe(
       tenThousandths('115.00'),
@@ -272,7 +272,7 @@ describe('stored exports of approved revisions', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe(XLSX);
     expect(response.headers.get('content-disposition')).toBe(
-      `attachment; filename="${tenantId}_2025-12-01_2025-12-31_r1.xlsx"`,
+      `attachment; filename="${tenantId}-2025-12-31-rev1.xlsx"`,
     );
     expect(response.body.equals(await readFile(xlsx?.path ?? ''))).toBe(true);
     expect(createHash('sha256').update(response.body).digest('hex')).toBe(xlsx?.sha256);

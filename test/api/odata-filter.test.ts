@@ -193,3 +193,39 @@ describe('compileFilter', () => {
     });
   });
 });
+
+describe('date functions and in, as Power Query folds them', () => {
+  it('compiles year() and month() over a date field to extract(), compared as numbers', () => {
+    expect(compile('year(activeFrom) eq 2026 and month(activeFrom) ge 3')).toEqual({
+      sql:
+        '((extract(year from e."activeFrom") is not distinct from $1::text::numeric) and ' +
+        'coalesce(extract(month from e."activeFrom") >= $2::text::numeric, false))',
+      params: ['2026', '3'],
+    });
+    expect(compile('day(activeFrom) lt 15').sql).toBe(
+      'coalesce(extract(day from e."activeFrom") < $1::text::numeric, false)',
+    );
+    expect(compile('date(activeFrom) eq 2026-03-01')).toEqual({
+      sql: '(e."activeFrom" is not distinct from $1::text::date)',
+      params: ['2026-03-01'],
+    });
+  });
+
+  it('compiles in as eq alternatives, with their types checked', () => {
+    expect(compile("vendor in ('Microsoft', 'Pax8')")).toEqual({
+      sql: '((e."vendor" is not distinct from $1::text) or (e."vendor" is not distinct from $2::text))',
+      params: ['Microsoft', 'Pax8'],
+    });
+    expect(failure(() => compile("vendor in ('a', 3)"))).toEqual({
+      reason: 'cannot compare vendor (Edm.String) with the number 3',
+      position: 16,
+    });
+  });
+
+  it('refuses a date function over anything but a date', () => {
+    expect(failure(() => compile('year(vendor) eq 2026'))).toEqual({
+      reason: 'year needs a date, not vendor (Edm.String)',
+      position: 5,
+    });
+  });
+});

@@ -540,6 +540,7 @@ describe('the OpenAPI document', () => {
       '/v1/periods/{period}/totals',
       '/v1/items/{id}/explanation',
       '/v1/users/{ref}/items-by-month',
+      '/v1/management/margins',
       '/v1/management',
       '/v1/management/trends',
       '/v1/periods/{period}/export.xlsx',
