@@ -141,7 +141,7 @@ export function rejectUnknownMethods(
   app: OpenAPIHono<AppEnv>,
   plainRoutes: { method: string; path: string }[],
 ): MiddlewareHandler<AppEnv> {
-  let table: { method: string; pattern: RegExp }[] | undefined;
+  let table: { method: string; fixed: boolean; pattern: RegExp }[] | undefined;
   const routes = () => {
     table ??= [
       ...app.openAPIRegistry.definitions.flatMap((definition) =>
@@ -152,6 +152,7 @@ export function rejectUnknownMethods(
       ...plainRoutes,
     ].map(({ method, path }) => ({
       method,
+      fixed: !path.includes('{'),
       pattern: new RegExp(
         `^${path
           .split(/\{[^}]+\}/)
@@ -163,7 +164,11 @@ export function rejectUnknownMethods(
   };
   return async (c: Context<AppEnv>, next) => {
     const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
-    const matching = routes().filter((route) => route.pattern.test(c.req.path));
+    const candidates = routes().filter((route) => route.pattern.test(c.req.path));
+    // A fixed path (/v1/rules/preview) is its own resource: the templated one beside it
+    // (/v1/rules/{id}) does not lend it methods, as the OpenAPI document reads.
+    const fixed = candidates.filter((route) => route.fixed);
+    const matching = fixed.length > 0 ? fixed : candidates;
     if (matching.length > 0 && !matching.some((route) => route.method === method)) {
       const allow = [...new Set(matching.map((route) => route.method))]
         .sort((a, b) => METHODS.indexOf(a as never) - METHODS.indexOf(b as never))

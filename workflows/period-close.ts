@@ -19,7 +19,7 @@ import type { Activities } from '../activities/index.js';
 import type { Shard } from '../activities/period-context.js';
 import type { PeriodTotals } from '../activities/roll-up.js';
 import type { RuleVersion } from '../activities/rule-reach.js';
-import { ITEMS_PER_SHARD, SHARD_CONCURRENCY, STAGE_ATTRIBUTE } from './shared.js';
+import { ITEMS_PER_SHARD, REMINDER_DURATION, SHARD_CONCURRENCY, STAGE_ATTRIBUTE } from './shared.js';
 
 export type CloseStage =
   | 'opening'
@@ -366,7 +366,7 @@ async function computeShard(periodId: number, shard: Shard, progress: CloseProgr
 
 /** A reminder duration written like `3 days`; `ms()` answers NaN for nonsense, which must not become a timer. */
 function duration(field: string, value: string): number {
-  const parsed = ms(value as StringValue);
+  const parsed = REMINDER_DURATION.test(value) ? ms(value as StringValue) : Number.NaN;
   if (!Number.isFinite(parsed) || parsed <= 0) {
     throw ApplicationFailure.create({
       type: 'BadData',

@@ -21,4 +21,11 @@ export const ITEMS_PER_SHARD = 200_000;
 export const TENANT_ATTRIBUTE = defineSearchAttributeKey('MonthendTenant', 'KEYWORD');
 export const PERIOD_ATTRIBUTE = defineSearchAttributeKey('MonthendPeriod', 'KEYWORD');
 export const STAGE_ATTRIBUTE = defineSearchAttributeKey('MonthendStage', 'KEYWORD');
+/**
+ * How a reminder duration is written (`3 days`, `12 hours`, `30 minutes`): a documented subset of
+ * what `ms()` reads, since `ms()` answers NaN for nonsense and throws on '' and long input.
+ */
+export const REMINDER_DURATION =
+  /^[1-9][0-9]{0,2} ?(s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?)$/;
+
 export const SEARCH_ATTRIBUTES = [TENANT_ATTRIBUTE, PERIOD_ATTRIBUTE, STAGE_ATTRIBUTE];

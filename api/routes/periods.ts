@@ -1,10 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import ms, { type StringValue } from 'ms';
 import { periodHolding } from '../../db/views/periods.js';
 import { assertTenantRunnable } from '../../db/views/tenant.js';
 import { CloseError } from '../../workflows/client.js';
 import type { CloseProgress } from '../../workflows/period-close.js';
+import { REMINDER_DURATION } from '../../workflows/shared.js';
 import { allow, readers } from '../auth.js';
 import type { AppEnv, Principal } from '../context.js';
 import { ProblemError } from '../problems.js';
@@ -180,14 +180,11 @@ export function periodRoutes() {
   const Note = z.object({ note: z.string().max(2000).optional() }).strict();
   const Reason = z.object({ reason: z.string().trim().min(1, 'a reason is required').max(2000) }).strict();
   const OptionalReason = z.object({ reason: z.string().max(2000).optional() }).strict();
-  // `ms()` answers NaN for nonsense: checked here, so a bad duration is a 400, never a broken timer.
+  // Checked here too, so a bad duration is a 400 naming the field, never a run that fails later.
   const Duration = z
     .string()
-    .max(40)
-    .refine((value) => {
-      const parsed = ms(value as StringValue);
-      return Number.isFinite(parsed) && parsed > 0;
-    }, "a positive duration like '3 days' or '12 hours'");
+    .regex(REMINDER_DURATION, "a positive duration like '3 days' or '12 hours'")
+    .openapi({ pattern: REMINDER_DURATION.source });
   const Remind = z
     .object({
       remindAfter: Duration.optional().openapi({ example: '3 days' }),

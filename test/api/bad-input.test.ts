@@ -233,6 +233,8 @@ describe('methods and media types', () => {
       ['DELETE', '/v1/periods/2026-01-31/items', 'GET'],
       ['POST', '/health', 'GET'],
       ['OPTIONS', '/v1/tokens', 'GET, POST'],
+      // A fixed path is its own resource, not a value of the templated one beside it (/v1/rules/{id}).
+      ['PATCH', '/v1/rules/preview', 'POST'],
     ] as const) {
       const response = await overSocket(method, path);
       expect([method, response.status, response.allow]).toEqual([method, 405, allow]);

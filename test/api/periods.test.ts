@@ -154,6 +154,14 @@ describe('/v1/periods run control', () => {
       expect(garbage.json.errors).toEqual([
         { field: 'remindAfter', reason: "a positive duration like '3 days' or '12 hours'" },
       ]);
+      // ms() throws on '' (a 500 the fuzzer found): the documented pattern refuses it first.
+      const empty = await api.call('POST', `/v1/periods/${today}/close`, tokens.operator, {
+        remindEvery: '',
+      });
+      expect(empty.status).toBe(400);
+      expect(empty.json.errors).toEqual([
+        { field: 'remindEvery', reason: "a positive duration like '3 days' or '12 hours'" },
+      ]);
 
       const ahead = await api.call('POST', `/v1/periods/${nextMonth}/close`, tokens.operator);
       expect(ahead.status).toBe(409);
