@@ -132,7 +132,8 @@ export function itemParts(sql: postgres.Sql, tenantId: string, item: ExplainedIt
   return sql<ItemPart[]>`
     select i.id as "itemId", i.active_from::text as "activeFrom", i.active_to::text as "activeTo",
            i.days_active as "daysActive", i.billable, i.amount::text as amount,
-           case when r.id is null then null else json_build_object('id', r.id, 'name', r.name,
+           -- The name as the item was computed (a locked period keeps it); the range as the rule stands.
+           case when i.rule_id is null then null else json_build_object('id', i.rule_id, 'name', i.rule_name,
              'from', r.from_date::text, 'to', r.to_date::text) end as rule
     from items i
     left join rules r on r.id = i.rule_id and r.tenant_id = i.tenant_id

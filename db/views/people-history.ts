@@ -84,13 +84,12 @@ export function userItemsByMonth(
            i.sku_code as sku, i.vendor, i.service, i.product, i.kind as "elementKind",
            case when i.kind in ('plan', 'usage') then i.product else coalesce(e.ref, i.product) end as "elementName",
            i.active_from::text as "activeFrom", i.active_to::text as "activeTo", i.days_active as "daysActive",
-           i.quantity::text as quantity, i.amount::text as amount, i.billable, r.name as "ruleName",
+           i.quantity::text as quantity, i.amount::text as amount, i.billable, i.rule_name as "ruleName",
            a.end_date::text as adjusts
     from periods p
     join items i on i.period_id = p.id and i.tenant_id = p.tenant_id and i.user_id = ${userId}
     join period_customers pc on pc.period_id = i.period_id and pc.customer_id = i.customer_id
     left join elements e on e.id = i.element_id and e.tenant_id = i.tenant_id
-    left join rules r on r.id = i.rule_id and r.tenant_id = i.tenant_id
     left join periods a on a.id = i.adjusts_period_id and a.tenant_id = i.tenant_id
     where p.tenant_id = ${scope.tenantId} and p.superseded_at is null
       and to_char(p.end_date, 'YYYY-MM') between ${from} and ${to}

@@ -118,13 +118,12 @@ export function serviceDetailPage(
            i.active_from::text as "activeFrom", i.active_to::text as "activeTo", i.days_active as "daysActive",
            i.period_days as "periodDays", i.quantity::text as quantity, i.unit_price::text as "unitPrice",
            i.discount_percent::text as "discountPercent", i.amount::text as amount, i.billable,
-           i.rule_id as "ruleId", r.name as "ruleName", i.carried_over as "carriedOver",
+           i.rule_id as "ruleId", i.rule_name as "ruleName", i.carried_over as "carriedOver",
            i.adjusts_period_id as "adjustsPeriodId", i.kind as "elementKind",
            case when i.kind in ('plan', 'usage') then i.product else coalesce(e.ref, i.product) end as "elementName"
     from page i
     left join visible payer on payer.customer_id = i.invoice_to_id
     left join period_customers inv on inv.period_id = i.period_id and inv.customer_id = payer.customer_id
-    left join rules r on r.id = i.rule_id and r.tenant_id = i.tenant_id
     left join elements e on e.id = i.element_id and e.tenant_id = i.tenant_id
     order by ${column} ${direction}, i.id ${direction}`;
 }
