@@ -20,8 +20,9 @@ import { type Timed, ZONE } from './property/world.js';
  * Property test of the billing engine on the real PostgreSQL: random valid change logs are ingested,
  * Jan, Feb and Mar 2026 are generated in order (approving some, Jan perhaps after Feb, with late
  * entries into approved periods in between), and every period must satisfy billing.md's invariants
- * against a reference model of the log (test/engine/property/). PROPERTY_SEED and PROPERTY_RUNS
- * override the defaults.
+ * against a reference model of the log (test/engine/property/). Logs move customers in the tree
+ * (`customer.updated`, late ones too); the model reads the tree as at each period's end (tree.ts).
+ * PROPERTY_SEED and PROPERTY_RUNS override the defaults.
  */
 
 const database = await freshDatabase();
