@@ -87,6 +87,7 @@ const OPS = [
   'usage',
   'flash',
   'move',
+  'move',
 ] as const;
 const RARE_OPS = ['rename', 'deleteUser', 'rename', 'deleteUser', 'deleteCustomer'] as const;
 const opArb = fc.record({
