@@ -75,7 +75,20 @@ const pricingArb = fc.oneof(
   },
 );
 
-const OPS = ['plan', 'add', 'remove', 'usage', 'user', 'plan', 'add', 'remove', 'usage', 'flash'] as const;
+const OPS = [
+  'plan',
+  'add',
+  'remove',
+  'usage',
+  'user',
+  'plan',
+  'add',
+  'remove',
+  'usage',
+  'flash',
+  'move',
+  'move',
+] as const;
 const RARE_OPS = ['rename', 'deleteUser', 'rename', 'deleteUser', 'deleteCustomer'] as const;
 const opArb = fc.record({
   op: fc.oneof(
@@ -116,6 +129,8 @@ const LATE_OPS = [
   'plan',
   'deleteUser',
   'deleteCustomer',
+  'move',
+  'move',
 ] as const;
 const lateArb = fc.record({
   op: fc.constantFrom(...LATE_OPS),

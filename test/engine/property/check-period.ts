@@ -1,20 +1,13 @@
 import type postgres from 'postgres';
 import type { PeriodTotals } from '../../../activities/roll-up.js';
-import {
-  activeSpan,
-  addDays,
-  type CustomerNode,
-  compareLocalDates,
-  daysBetween,
-  invoiceTo,
-  splitByRules,
-} from '../../../billing/index.js';
+import { activeSpan, addDays, compareLocalDates, daysBetween, splitByRules } from '../../../billing/index.js';
 import type { Scenario } from './catalog.js';
 import { checkPrice, pricingOf } from './check-prices.js';
 import { checkRollups } from './check-rollups.js';
 import { dec, Problems, showElement, showItem } from './findings.js';
 import { type ItemRow, loadPeriodCustomers, loadRollups } from './load.js';
 import { dates, loadAll, matchElements, matchingRules, skuOf, winner } from './reference.js';
+import { ancestorsIn, invoiceToIn, type TreeState, treeBefore } from './tree.js';
 import { localDate, nameAt, type Timed, World, ZONE } from './world.js';
 
 /**
@@ -28,6 +21,8 @@ export async function checkPeriod(
   scenario: Scenario,
   ingested: readonly Timed[],
   totals: PeriodTotals,
+  /** Per period id: how many entries of `ingested` it was last computed with (its tree snapshot). */
+  computedWith: ReadonlyMap<number, number>,
 ): Promise<Problems> {
   const problems = new Problems();
   const world = World.replay(ingested);
@@ -43,17 +38,9 @@ export async function checkPeriod(
   // ---- the customer tree as it stood at the period's end
   const pcs = await loadPeriodCustomers(sql, periodId);
   const pcById = new Map(pcs.map((pc) => [pc.customerId, pc]));
-  const nodes = new Map<number, CustomerNode>();
+  // The oracle's tree: each customer's last place before the period's end (tree.ts), not the SQL's.
+  const tree = treeBefore(world.customers.values(), period.endsAt);
   const expectedCustomers = [...world.customers.values()].filter((c) => c.createdAt < period.endsAt);
-  for (const c of expectedCustomers) {
-    const id = customerId.get(c.ref) as number;
-    nodes.set(id, {
-      id,
-      parentId: c.parent === null ? null : (customerId.get(c.parent) as number),
-      relationship: c.relationship,
-      resellerBilling: c.resellerBilling,
-    });
-  }
   if (pcs.length !== expectedCustomers.length) {
     problems.add(
       `${label}: period_customers has ${pcs.length} customers, the model ${expectedCustomers.length}`,
@@ -66,21 +53,20 @@ export async function checkPeriod(
       problems.add(`${label}: customer ${c.ref} missing from period_customers`);
       continue;
     }
-    const ancestors: number[] = [];
-    for (let p = c.parent; p !== null; p = world.customers.get(p)?.parent ?? null) {
-      ancestors.push(customerId.get(p) as number);
-    }
+    const place = tree.get(c.ref) as TreeState;
+    const ancestors = ancestorsIn(tree, c.ref).map((ref) => customerId.get(ref) as number);
     const expectedName = nameAt(c.names, period.endsAt);
-    const expectedInvoiceTo = invoiceTo(id, nodes);
+    const expectedInvoiceTo = customerId.get(invoiceToIn(tree, c.ref));
     if (
       pc.invoiceToId !== expectedInvoiceTo ||
+      pc.parentId !== (place.parent === null ? null : customerId.get(place.parent)) ||
       pc.depth !== ancestors.length ||
       JSON.stringify(pc.ancestorIds) !== JSON.stringify(ancestors) ||
       pc.name !== expectedName ||
-      JSON.stringify([...pc.tags].sort()) !== JSON.stringify([...c.tags].sort())
+      JSON.stringify([...pc.tags].sort()) !== JSON.stringify([...place.tags].sort())
     ) {
       problems.add(
-        `${label}: period customer ${c.ref} is ${JSON.stringify(pc)}, expected invoice_to ${expectedInvoiceTo}, ancestors ${JSON.stringify(ancestors)}, name ${expectedName}`,
+        `${label}: period customer ${c.ref} is ${JSON.stringify(pc)}, expected ${JSON.stringify(place)}, invoice_to ${expectedInvoiceTo}, ancestors ${JSON.stringify(ancestors)}, name ${expectedName}`,
       );
     }
   }
@@ -90,7 +76,22 @@ export async function checkPeriod(
     const pc = pcById.get(i.customer_id);
     return pc ? matchingRules(loaded.rules, i, pc) : [];
   };
-  const pricing = pricingOf(scenario, items, loaded.items);
+  // An adjustment is priced under its customer's invoice-to customer in the adjusted period's
+  // snapshot (the tree as at that period's end, from the entries it was computed with), else today's.
+  const today = treeBefore(world.customers.values(), Number.POSITIVE_INFINITY);
+  const snapshots = new Map<number, Map<string, TreeState>>();
+  const invoiceToThen = (i: ItemRow): number => {
+    const adjusted = periodById.get(i.adjusts_period_id as number);
+    const ref = customerRef.get(i.customer_id) as string;
+    let then = snapshots.get(adjusted?.id ?? -1);
+    if (adjusted && !then) {
+      const known = World.replay(ingested.slice(0, computedWith.get(adjusted.id) ?? 0));
+      then = treeBefore(known.customers.values(), adjusted.endsAt);
+      snapshots.set(adjusted.id, then);
+    }
+    return customerId.get(then?.has(ref) ? invoiceToIn(then, ref) : invoiceToIn(today, ref)) as number;
+  };
+  const pricing = pricingOf(scenario, items, loaded.items, invoiceToThen);
   // A credit reverses what an approved period billed: its rule is that of the part it reverses.
   const reversedRule = (i: ItemRow, day: string): number | null | undefined =>
     loaded.items.find(

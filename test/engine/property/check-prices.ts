@@ -31,7 +31,13 @@ interface Pricing {
  * and discount the adjusted period gave the customer's invoice-to customer of then for the SKU
  * (docs/billing-choices.md).
  */
-export function pricingOf(scenario: Scenario, items: ItemRow[], allItems: ItemRow[]): Pricing {
+export function pricingOf(
+  scenario: Scenario,
+  items: ItemRow[],
+  allItems: ItemRow[],
+  /** An adjustment's customer's invoice-to customer in the adjusted period's tree, else today's. */
+  invoiceToOf: (adjustment: ItemRow) => number,
+): Pricing {
   // Per key: units of full and usage items, and quantity x days of daily items, divided once at the
   // end so that whole units stay whole (46/28 + 10/28 is exactly 2).
   const ownUnits = new Map<string, BillingDecimal>();
@@ -78,14 +84,7 @@ export function pricingOf(scenario: Scenario, items: ItemRow[], allItems: ItemRo
   const prior = new Map<number, { price: string; percent: string | null }>();
   for (const i of items) {
     if (i.adjusts_period_id === null || i.sku_code === null) continue;
-    // The customer's invoice-to customer in the adjusted period's tree (its items carry it), else today's.
-    const invoiceToThen =
-      allItems.find(
-        (a) =>
-          a.period_id === i.adjusts_period_id &&
-          a.adjusts_period_id === null &&
-          a.customer_id === i.customer_id,
-      )?.invoice_to_id ?? i.invoice_to_id;
+    const invoiceToThen = invoiceToOf(i);
     const candidates = allItems
       .filter(
         (a) =>

@@ -1,7 +1,15 @@
 import { addDays, localDateToInstant } from '../../../billing/index.js';
 import type { Choices, LateOp } from './arbitraries.js';
 import { approvalsWhenSent, CUSTOMER_NAMES, LATE_SLOTS, PERIODS, PRODUCTS, USER_NAMES } from './catalog.js';
-import { addFields, type LogBuilder, MAY_FIRST, pick, quantityField, removeFields } from './log.js';
+import {
+  addFields,
+  type LogBuilder,
+  MAY_FIRST,
+  moveFields,
+  pick,
+  quantityField,
+  removeFields,
+} from './log.js';
 import { type ElementKind, type Entry, elementOfEntry, identityKey, World, ZONE } from './world.js';
 
 /**
@@ -137,6 +145,32 @@ function addLate(log: LogBuilder, late: LateOp, seq: number, windowStart: number
       );
       const user = pick(candidates, late.a);
       if (user) push(t, { kind: 'user.deleted', customer: user.customer, user: user.ref });
+      return;
+    }
+    case 'move': {
+      // A backdated move holds until the customer's next stored one (not rewriting it), so only a
+      // customer with none stored after t moves; the whole log must still replay (no loop, parents alive).
+      const candidates = state
+        .aliveCustomers(t)
+        .filter((c) =>
+          after.every(
+            ({ entry, seq: sent }) =>
+              !(entry.kind === 'customer.updated' && entry.customer === c.ref && sent < seq),
+          ),
+        );
+      const customer = pick(
+        candidates.filter((c) => ownerFree(c.ref, null)),
+        late.a,
+      );
+      const fields = customer && moveFields(state, customer, t, late.b, late.c);
+      // Ingestion refuses a parent whose deletion is stored, even one alive at t.
+      if (!fields || (typeof fields.parent === 'string' && !ownerFree(fields.parent, null))) return;
+      const timed = push(t, fields);
+      try {
+        World.replay(entries);
+      } catch {
+        log.drop(timed);
+      }
       return;
     }
     case 'deleteCustomer': {

@@ -1,6 +1,6 @@
 import { addDays, localDateToInstant } from '../../../billing/index.js';
 import { DOMAIN_TLDS, MAIN_SLOTS, PRODUCTS } from './catalog.js';
-import type { ElementKind, Entry, Timed } from './world.js';
+import type { CustomerModel, ElementKind, Entry, Timed, World } from './world.js';
 import { ZONE } from './world.js';
 
 /** The change log being built: keys, fresh refs, instants kept unique, and the entries' fields. */
@@ -53,6 +53,12 @@ export class LogBuilder {
     this.entries.push(timed);
     this.used.add(at);
     return timed;
+  }
+
+  /** Takes back the last entry pushed (a draw that would make the log invalid). */
+  drop(timed: Timed): void {
+    this.entries.splice(this.entries.indexOf(timed), 1);
+    this.used.delete(timed.at);
   }
 
   /** The first instant from `at` on that no entry has, if it is before `limit`. */
@@ -124,4 +130,50 @@ export function removeFields(e: {
     [refField(e.kind)]: e.ref,
     ...(e.kind !== 'domain' || e.service !== 'domains' ? { service: e.service } : {}),
   };
+}
+
+const TAG_SETS = [[], ['test'], ['demo'], ['demo', 'test', 'demo']];
+
+/**
+ * The fields of a `customer.updated` of `customer` at `at`: a move under another customer (never
+ * one below it) or to the top, a relationship or reseller billing change, new tags, or a mix.
+ */
+export function moveFields(
+  world: World,
+  customer: CustomerModel,
+  at: number,
+  b: number,
+  c: number,
+): Record<string, unknown> | undefined {
+  const fields: Record<string, unknown> = { kind: 'customer.updated', customer: customer.ref };
+  switch (b % 6) {
+    case 0:
+    case 1: {
+      const below = world.descendants(customer.ref);
+      const parents = world
+        .aliveCustomers(at)
+        .filter((p) => p.ref !== customer.ref && !below.has(p.ref) && p.ref !== customer.parent);
+      const parent = pick(parents, c);
+      if (!parent) return undefined;
+      fields.parent = parent.ref;
+      if (c % 3 > 0) fields.relationship = c % 3 === 1 ? 'via' : 'direct';
+      break;
+    }
+    case 2:
+      if (customer.parent === null) return undefined;
+      fields.parent = null;
+      if (customer.relationship === 'via') fields.relationship = 'direct';
+      break;
+    case 3:
+      if (customer.relationship === 'direct' && customer.parent === null) return undefined;
+      fields.relationship = customer.relationship === 'via' ? 'direct' : 'via';
+      break;
+    case 4:
+      fields.resellerBilling = customer.resellerBilling === 'on_behalf' ? 'aggregate' : 'on_behalf';
+      break;
+    default:
+      fields.tags = pick(TAG_SETS, c);
+  }
+  if (b % 6 !== 5 && c % 5 === 0) fields.tags = pick(TAG_SETS, Math.floor(c / 5));
+  return fields;
 }

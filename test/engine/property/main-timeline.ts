@@ -6,6 +6,7 @@ import {
   instantOf,
   type LogBuilder,
   MAY_FIRST,
+  moveFields,
   pick,
   quantityField,
   removeFields,
@@ -133,6 +134,12 @@ export function buildMainTimeline(choices: Choices, log: LogBuilder): void {
           user,
           name: pick(USER_NAMES, op.b),
         });
+        return;
+      }
+      case 'move': {
+        const customer = pick(world.aliveCustomers(at), op.a);
+        const fields = customer && moveFields(world, customer, at, op.b, op.c);
+        if (fields) emit(at, op.offset, fields);
         return;
       }
       case 'rename': {

@@ -1,4 +1,5 @@
 import { instantToLocalDate } from '../../../billing/index.js';
+import { ancestorsIn, type TreeState, treeBefore } from './tree.js';
 
 /**
  * The reference model of the property test: a plain replay of change-log entries in time order,
@@ -27,6 +28,8 @@ export interface CustomerModel {
   resellerBilling: 'aggregate' | 'on_behalf';
   tags: string[];
   names: { at: number; name: string }[];
+  /** Its place in the tree from creation and from each `customer.updated` (the fields above: the newest). */
+  tree: TreeState[];
 }
 
 export interface UserModel {
@@ -137,20 +140,29 @@ export class World {
       if (this.customers.has(entry.customer)) throw failure('customer exists');
       const parent = (entry.parent as string | undefined) ?? null;
       if (parent !== null && !this.aliveCustomer(parent, at)) throw failure('parent not alive');
-      this.customers.set(entry.customer, {
-        ref: entry.customer,
-        createdAt: at,
-        deletedAt: null,
+      const place: TreeState = {
+        at,
         parent,
         relationship: (entry.relationship as 'direct' | 'via' | undefined) ?? 'direct',
         resellerBilling: (entry.resellerBilling as 'aggregate' | 'on_behalf' | undefined) ?? 'aggregate',
         tags: (entry.tags as string[] | undefined) ?? [],
+      };
+      this.customers.set(entry.customer, {
+        ref: entry.customer,
+        createdAt: at,
+        deletedAt: null,
+        ...place,
         names: [{ at, name: entry.name as string }],
+        tree: [place],
       });
       return;
     }
     const customer = this.aliveCustomer(entry.customer, at);
     if (!customer) throw failure('customer not alive');
+    if (entry.kind === 'customer.updated') {
+      this.move(customer, at, entry, failure);
+      return;
+    }
     if (entry.kind === 'user.created') {
       if (user === null || this.users.has(user)) throw failure('user exists');
       this.users.set(user, {
@@ -233,6 +245,55 @@ export class World {
     };
     this.elements.push(started);
     this.live.set(identity, started);
+  }
+
+  /** A `customer.updated`: fields left out keep their value; refused as ingestion refuses it (billing-choices.md). */
+  private move(customer: CustomerModel, at: number, entry: Entry, failure: (why: string) => Error): void {
+    const parent = entry.parent === undefined ? customer.parent : (entry.parent as string | null);
+    // Only a parent the entry names must be alive then; a kept one may have been deleted since.
+    const named = typeof entry.parent === 'string' ? entry.parent : null;
+    if (named !== null && (named === customer.ref || !this.aliveCustomer(named, at)))
+      throw failure('parent not alive');
+    const place: TreeState = {
+      at,
+      parent,
+      relationship: (entry.relationship as TreeState['relationship'] | undefined) ?? customer.relationship,
+      resellerBilling:
+        (entry.resellerBilling as TreeState['resellerBilling'] | undefined) ?? customer.resellerBilling,
+      tags: entry.tags === undefined ? customer.tags : [...new Set(entry.tags as string[])],
+    };
+    if (place.relationship === 'via' && place.parent === null) throw failure('via without a parent');
+    // Entries are applied in time order, so the newest places are the tree at `at`.
+    const tree = treeBefore(this.customers.values(), Number.POSITIVE_INFINITY);
+    tree.set(customer.ref, place);
+    try {
+      ancestorsIn(tree, customer.ref);
+    } catch {
+      throw failure('loop in the tree');
+    }
+    Object.assign(customer, {
+      parent: place.parent,
+      relationship: place.relationship,
+      resellerBilling: place.resellerBilling,
+      tags: place.tags,
+    });
+    customer.tree.push(place);
+  }
+
+  /** Customers below `ref` now (its subtree without it): parents a move of `ref` must not take. */
+  descendants(ref: string): Set<string> {
+    const below = new Set<string>();
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const c of this.customers.values()) {
+        if (c.parent !== null && (c.parent === ref || below.has(c.parent)) && !below.has(c.ref)) {
+          below.add(c.ref);
+          grew = true;
+        }
+      }
+    }
+    return below;
   }
 
   private end(element: ElementModel, at: number, key: string): void {
