@@ -14,7 +14,8 @@ const COLORS: Record<string, string> = {
 
 export function StatusBadge({ status }: { status: string }) {
   return (
-    <Badge color={COLORS[status] ?? 'gray'} variant="light" radius="sm">
+    // Dark text on the light tint: Mantine's coloured label text falls below 4.5:1 contrast.
+    <Badge color={COLORS[status] ?? 'gray'} variant="light" c="dark.8" radius="sm">
       {status.replaceAll('_', ' ')}
     </Badge>
   );

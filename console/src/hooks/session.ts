@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext } from 'react';
 import { ApiError, api, must, setCsrfToken } from '../api/client';
 import type { components } from '../api/schema';
@@ -35,7 +35,7 @@ export function useSignIn() {
       must(api.POST('/v1/session', { headers: { authorization: `Bearer ${token.trim()}` } })),
     onSuccess: (session) => {
       setCsrfToken(session.csrfToken);
-      client.clear();
+      forgetAllButSession(client);
       client.setQueryData(sessionKey, session);
     },
   });
@@ -49,10 +49,15 @@ export function useSignOut() {
     },
     onSettled: () => {
       setCsrfToken(null);
-      client.clear();
+      forgetAllButSession(client);
       client.setQueryData(sessionKey, null);
     },
   });
+}
+
+/** Drops every cached answer of the previous session; the session query itself stays observed. */
+function forgetAllButSession(client: QueryClient): void {
+  client.removeQueries({ predicate: (query) => query.queryKey[0] !== sessionKey[0] });
 }
 
 export const SessionContext = createContext<Session | null>(null);

@@ -22,7 +22,7 @@ const ACTIONS: ActionSpec[] = [
     needs: 'decide',
     when: (_, stage) => stage === 'awaiting_approval',
     field: { label: 'Note (optional)', required: false, key: 'note' },
-    color: 'green.9',
+    color: 'teal.9',
   },
   {
     action: 'reject',

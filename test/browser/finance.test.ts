@@ -1,0 +1,100 @@
+import ExcelJS from 'exceljs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { apiForTests } from '../support/api.js';
+import {
+  consoleServer,
+  expectAccessible,
+  launchChromium,
+  newPage,
+  screenshot,
+  signIn,
+} from '../support/browser.js';
+import { waitForStage } from '../support/closes.js';
+import { freshDatabase } from '../support/database.js';
+import { temporalForTests } from '../support/temporal.js';
+import { seedConsoleTenant } from './seed.js';
+
+const database = await freshDatabase();
+const temporal = await temporalForTests();
+const api = apiForTests(database, temporal);
+const url = await consoleServer(database, temporal);
+const browser = await launchChromium();
+const tenant = await seedConsoleTenant(database.sql, api);
+const january = { tenantId: tenant.id, periodEnd: '2026-01-31' };
+
+beforeAll(async () => {
+  await temporal.withWorker(database, async () => {
+    await tenant.closeDecemberAndJanuary(temporal.closes);
+  });
+}, 120_000);
+
+describe('finance closes January in the console', () => {
+  it('signs in, reviews, rejects with a reason, approves and downloads the workbook', async () => {
+    await temporal.withWorker(database, async () => {
+      const page = await newPage(browser);
+      await signIn(page, url, tenant.tokens.finance);
+      await expect
+        .poll(() => page.context().cookies())
+        .toEqual([expect.objectContaining({ name: 'monthend_session', httpOnly: true, sameSite: 'Strict' })]);
+      // The token is nowhere in the browser's storage.
+      const stored = await page.evaluate<string>('JSON.stringify({ ...localStorage, ...sessionStorage })');
+      expect(stored).not.toContain(tenant.tokens.finance);
+
+      await page.getByRole('heading', { name: 'Periods' }).waitFor();
+      await screenshot(page, '01-periods');
+      await expectAccessible(page, 'Periods');
+      const row = page.getByRole('row', { name: /1–31 Jan 2026/ });
+      await expect.poll(() => row.getByText('awaiting approval').count()).toBe(1);
+      await row.getByRole('link').click();
+
+      await page.getByRole('heading', { name: 'Period 1–31 Jan 2026' }).waitFor();
+      const totals = page.getByRole('table', { name: 'Totals customer' });
+      await expect
+        .poll(() => totals.getByRole('row', { name: /Contoso/ }).textContent())
+        .toBe('Contoso3€83.00');
+      expect(await page.getByRole('columnheader', { name: 'Period total' }).textContent()).toBe('€226.00');
+      await screenshot(page, '02-approval');
+      await expectAccessible(page, 'Approval view');
+
+      // Rejecting needs a reason: the console says so before the API is asked.
+      await page.getByRole('button', { name: 'Reject' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Reject this period' });
+      await dialog.getByRole('button', { name: 'Reject' }).click();
+      await dialog.getByText('a reason is required').waitFor();
+      await dialog.getByLabel('Reason').fill('Northwind support is free in January');
+      await dialog.getByRole('button', { name: 'Reject' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await page.getByText('rejected by fiona (finance)').waitFor();
+      await waitForStage(temporal.closes, january, 'rejected');
+
+      // An operator reprocesses it through the API (finance does this through a rule's "save and reprocess").
+      const reprocessed = await api.call(
+        'POST',
+        '/v1/periods/2026-01-31/reprocess',
+        tenant.tokens.operator,
+        {},
+      );
+      expect(reprocessed.status).toBe(200);
+      await waitForStage(temporal.closes, january, 'awaiting_approval');
+      await page.reload();
+
+      await page.getByRole('button', { name: 'Approve' }).click();
+      const approve = page.getByRole('dialog', { name: 'Approve this period' });
+      await approve.getByLabel('Note (optional)').fill('checked against the change log');
+      await approve.getByRole('button', { name: 'Approve' }).click();
+      await approve.waitFor({ state: 'detached' });
+      await waitForStage(temporal.closes, january, 'exported');
+      await page.getByText('approved by fiona (finance)').waitFor();
+
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name: 'Download workbook (xlsx)' }).click(),
+      ]);
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.readFile(await download.path());
+      expect(workbook.worksheets.map((sheet) => sheet.name)).toContain('Service Detail');
+      const detail = workbook.getWorksheet('Service Detail');
+      expect(detail?.rowCount).toBe(1 + 7);
+    });
+  });
+});
