@@ -23,7 +23,20 @@ export async function computeShard(
     if (timings) timings[step] += (performance.now() - started) / 1000;
     return value;
   };
-  return sql.begin(async (tx) => {
+  return sql.begin((tx) => computeShardIn(tx, input, timed));
+}
+
+/**
+ * The same, inside a transaction the caller owns: a rule preview computes shards this way and
+ * rolls the whole transaction back, so it shows exactly what a reprocess would write.
+ */
+export async function computeShardIn(
+  tx: postgres.TransactionSql,
+  input: { periodId: number; shard: Shard },
+  timed: <T>(step: 'generate' | 'rules' | 'price', run: () => Promise<T>) => Promise<T> = (_step, run) =>
+    run(),
+): Promise<{ items: number }> {
+  {
     const period = await loadUnlockedPeriod(tx, input.periodId);
     const { from, to } = input.shard;
     // A shard's aggregates and joins then hash in memory instead of sorting to disk.
@@ -41,7 +54,7 @@ export async function computeShard(
       return priceItems(tx, period);
     });
     return { items };
-  });
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { SizeName } from './generate-msp.js';
 import { startBenchServer } from './server.js';
+import { runServiceDetailBench } from './service-detail.js';
 import type { SizeResult } from './size.js';
 
 /**
@@ -13,6 +14,7 @@ import type { SizeResult } from './size.js';
  *   --keep       keep the embedded server's data directory (and databases) for EXPLAIN afterwards
  *   --close-limit=SECONDS  cancel a close (or reprocess) running longer than this (default 4 h)
  *   --only=ingest  measure ingestion and its COPY yardstick only (no close), to iterate on ingestion
+ *   --only=service-detail [--items=N] [--repeat=N]  the Service Detail grid's latencies (bench/service-detail.ts)
  */
 
 const targets = {
@@ -26,6 +28,7 @@ const targets = {
 
 async function main() {
   const args = process.argv.slice(2);
+  if (args.includes('--only=service-detail')) return runServiceDetailBench(args);
   const sizesArg = flagValue(args, '--sizes') ?? 'S,M,L';
   const chosen = sizesArg.split(',').map((s) => s.trim().toUpperCase()) as SizeName[];
   for (const size of chosen) if (!['S', 'M', 'L'].includes(size)) throw new Error(`unknown size '${size}'`);

@@ -36,7 +36,7 @@ const oneCriterion = (criteria: Record<string, unknown>) => Object.values(criter
 const ordered = (rule: { from?: string | null; to?: string | null }) =>
   !rule.from || !rule.to || rule.from <= rule.to;
 
-const NewRule = z
+export const NewRule = z
   .object({
     name: Text,
     from: LocalDateSchema.nullable().optional().openapi({ description: 'first day not billed (inclusive)' }),
@@ -255,7 +255,7 @@ async function lockedRule(c: Context<AppEnv>, tx: postgres.TransactionSql, id: n
 }
 
 /** The rule's columns for its criteria: a customer's ref becomes its id, a SKU must exist. */
-async function criteriaColumns(tx: postgres.TransactionSql, tenantId: string, criteria: Criteria) {
+export async function criteriaColumns(tx: postgres.TransactionSql, tenantId: string, criteria: Criteria) {
   const values: Record<string, string | number | null> = {};
   for (const key of criterionKeys) values[columns[key]] = criteria[key] ?? null;
   if (criteria.customer) {

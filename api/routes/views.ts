@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { customerVisible, itemsPage, visibleCustomerRefs } from '../../db/views/items.js';
 import { roundedTotals, scopeTotal } from '../../db/views/rounded-totals.js';
-import { serviceDetailQuery } from '../../db/views/service-detail.js';
 import { serviceSummary } from '../../db/views/service-summary.js';
 import { allow, readers } from '../auth.js';
 import { notFound } from '../problems.js';
 import { errorResponses, router, security } from '../router.js';
+import { ServiceDetailPageSchema, ServiceDetailQuery, serviceDetailGrid } from './service-detail-grid.js';
 import {
   decimal,
   header,
@@ -15,11 +15,9 @@ import {
   nextCursor,
   PeriodHeaderSchema,
   PeriodParam,
-  paging,
   periodScope,
   RevisionQuery,
   revision,
-  ServiceDetailRowSchema,
   SummaryRowSchema,
   TotalsRowSchema,
 } from './view-shapes.js';
@@ -69,22 +67,20 @@ export function viewRoutes() {
       path: '/{period}/service-detail',
       tags,
       security,
-      summary: 'Service Detail: every item with its span, quantity, SKU, prices, billable flag and rule',
+      summary:
+        'Service Detail: every item with the element it bills, span, days, quantity, SKU, prices, billable flag and rule; filtered, searched, sorted, in keyset pages',
       middleware: [allow(...readers)] as const,
-      request: { params: PeriodParam, query: z.object({ revision, ...paging }).strict() },
+      request: { params: PeriodParam, query: ServiceDetailQuery },
       responses: {
-        200: json(
-          z.object({ rows: z.array(ServiceDetailRowSchema), next: z.number().int().nullable() }),
-          'A page',
-        ),
+        200: json(ServiceDetailPageSchema, 'A page'),
         ...errorResponses,
       },
     }),
     async (c) => {
-      const { revision: wanted, after, limit } = c.req.valid('query');
+      const { revision: wanted, limit, ...query } = c.req.valid('query');
       const { scope } = await periodScope(c, c.req.valid('param').period, wanted);
-      const rows = await serviceDetailQuery(c.var.deps.sql, scope, after, limit + 1);
-      return c.json({ rows: rows.slice(0, limit), next: nextCursor(rows, limit, (r) => r.itemId) }, 200);
+      const { rows, next, cursor } = await serviceDetailGrid(c.var.deps.sql, scope, query, limit);
+      return c.json({ rows, next, cursor }, 200);
     },
   );
 

@@ -111,6 +111,8 @@ export const elements = pgTable(
     check('elements_not_usage', sql`${t.kind} <> 'usage'`),
     index('elements_span').on(t.tenantId, t.startedAt, t.endedAt),
     index('elements_customer').on(t.tenantId, t.customerId),
+    // The Service Detail grid finds items by their element's name (db/views/service-detail-grid.ts).
+    index('elements_ref_search').using('gin', sql`${t.ref} gin_trgm_ops`),
     // At most one live element per identity: a second add without a removal is a contradiction.
     unique('elements_live_identity')
       .on(t.tenantId, t.kind, t.customerId, t.userId, t.ref, t.endChangeId)

@@ -156,10 +156,25 @@ export const items = pgTable(
     check('items_span', sql`${t.activeTo} >= ${t.activeFrom}`),
     check('items_days', sql`${t.daysActive} between 0 and ${t.periodDays}`),
     check('items_rule_only_unbillable', sql`${t.ruleId} is null or not ${t.billable}`),
-    index('items_period_customer').on(t.periodId, t.customerId),
+    // With the id, a customer's items come in the Service Detail grid's default order, unsorted.
+    index('items_period_customer').on(t.periodId, t.customerId, t.id),
     // Views, exports and the OData feed page through a period's items in id order.
     index('items_period_id').on(t.periodId, t.id),
     index('items_period_invoice_to').on(t.periodId, t.invoiceToId),
+    // The Service Detail grid's other orders and filters, read as keyset ranges (service-detail-grid.ts).
+    index('items_period_amount').on(t.periodId, t.amount, t.id),
+    index('items_period_customer_name').on(t.periodId, t.customerName, t.id),
+    index('items_period_sku').on(t.periodId, t.skuCode, t.id),
+    index('items_period_rule').on(t.periodId, t.ruleId).where(sql`${t.ruleId} is not null`),
+    // The grid's text search: trigrams of the names an item shows, and its element (whose id names
+    // an instance, domain or application) for a search that matches an element's name.
+    index('items_search').using(
+      'gin',
+      sql`(${t.customerName} || ' ' || coalesce(${t.userName}, '') || ' ' || ${t.product}) gin_trgm_ops`,
+    ),
+    index('items_period_element').on(t.periodId, t.elementId),
+    // Non-billable items are few: the grid's `billable=false` reads them without a scan.
+    index('items_period_unbillable').on(t.periodId, t.id).where(sql`not ${t.billable}`),
   ],
 );
 

@@ -11,9 +11,12 @@ export interface ViewScope {
   customerId?: number;
 }
 
-/** `visible as (...)`: the period's customers the scope may see (empty for a foreign period). */
-export function visibleCustomers(sql: postgres.Sql, scope: ViewScope) {
-  return sql`visible as (
+/**
+ * `visible as (...)`: the period's customers the scope may see (empty for a foreign period); `name`
+ * renames the CTE for a read that sees two periods at once.
+ */
+export function visibleCustomers(sql: postgres.Sql, scope: ViewScope, name = 'visible') {
+  return sql`${sql(name)} as (
     select pc.customer_id from period_customers pc
     where pc.period_id = ${scope.periodId} and pc.tenant_id = ${scope.tenantId}
       ${scope.customerId === undefined ? sql`` : sql`and (pc.customer_id = ${scope.customerId} or ${scope.customerId} = any(pc.ancestor_ids))`}

@@ -22,7 +22,7 @@ type Who = 'admin' | 'finance' | 'operator' | 'reseller' | 'endCustomer' | 'othe
 const everyone: Who[] = ['admin', 'finance', 'operator', 'reseller', 'endCustomer', 'otherCustomer'];
 const staff: Who[] = ['admin', 'finance', 'operator'];
 const tokens = {} as Record<Who | 'otherTenantAdmin', string>;
-const ids = { rule: 0, token: 0 };
+const ids = { rule: 0, token: 0, item: 0 };
 
 beforeAll(async () => {
   await seedSeats(sql, tenant); // customer c1 with seats
@@ -66,6 +66,10 @@ beforeAll(async () => {
   await createTenant(sql, { id: otherTenant });
   tokens.otherTenantAdmin = await api.token(otherTenant, 'admin');
   ids.token = (await sql`select id from api_tokens where tenant_id = ${tenant} order by id limit 1`)[0]?.id;
+  ids.item = (
+    await sql`select i.id from items i join customers c on c.id = i.customer_id
+              where i.tenant_id = ${tenant} and c.ref = 'e1' limit 1`
+  )[0]?.id;
 });
 
 const invalid = { bogus: true };
@@ -223,19 +227,29 @@ const cases: Case[] = [
   },
   {
     method: 'POST',
+    route: '/v1/rules/preview',
+    path: () => '/v1/rules/preview',
+    body: invalid,
+    allowed: ['admin', 'finance'],
+    status: 400,
+  },
+  {
+    method: 'POST',
     route: '/v1/rules/{id}/end',
     path: () => `/v1/rules/${ids.rule}/end`,
     body: invalid,
     allowed: ['admin', 'finance'],
     status: 400,
   },
-  ...['items', 'service-detail', 'service-summary', 'totals', 'export.xlsx', 'export.csv'].map((view) => ({
-    method: 'GET',
-    route: `/v1/periods/{period}/${view}`,
-    path: () => `${jan}/${view}`,
-    allowed: everyone,
-    status: 200,
-  })),
+  ...['items', 'service-detail', 'service-summary', 'totals', 'comparison', 'export.xlsx', 'export.csv'].map(
+    (view) => ({
+      method: 'GET',
+      route: `/v1/periods/{period}/${view}`,
+      path: () => `${jan}/${view}`,
+      allowed: everyone,
+      status: 200,
+    }),
+  ),
   {
     method: 'GET',
     route: '/v1/periods/{period}/exports',
@@ -250,6 +264,14 @@ const cases: Case[] = [
     path: () => '/v1/management?from=2026-01&to=2026-01',
     allowed: everyone,
     status: 200,
+  },
+  {
+    method: 'GET',
+    route: '/v1/items/{id}/explanation',
+    path: () => `/v1/items/${ids.item}/explanation`,
+    allowed: everyone,
+    status: 200,
+    scoped: { otherCustomer: 404 },
   },
   { method: 'GET', route: '/odata', path: () => '/odata', allowed: everyone, status: 200 },
   {

@@ -292,15 +292,22 @@ describe('GET /v1/periods/{period}/service-detail', () => {
       ruleName: item.rule?.name ?? null,
       carriedOver: item.carriedOver,
       adjustsPeriodId: item.adjusts ? book.decemberId : null,
+      elementKind: item.kind,
+      elementName: item.kind === 'instance' ? 'vault-1' : item.product,
     }));
     expect((await api.call('GET', `${january}/service-detail`, admin)).json).toEqual({
       rows: expected,
       next: null,
+      cursor: null,
     });
     const first = await api.call('GET', `${january}/service-detail?limit=6`, admin);
-    expect(first.json).toEqual({ rows: expected.slice(0, 6), next: expected[5]?.itemId });
+    expect(first.json).toEqual({
+      rows: expected.slice(0, 6),
+      next: expected[5]?.itemId,
+      cursor: expect.any(String),
+    });
     const second = await api.call('GET', `${january}/service-detail?limit=6&after=${first.json.next}`, admin);
-    expect(second.json).toEqual({ rows: expected.slice(6), next: null });
+    expect(second.json).toEqual({ rows: expected.slice(6), next: null, cursor: null });
     const scoped = await api.call('GET', `${january}/service-detail`, alpha);
     expect(scoped.json.rows.map((row: { itemId: number }) => row.itemId)).toEqual(
       all.filter((i) => i.customer.ref === 'r1a').map((i) => i.id),
@@ -531,6 +538,7 @@ describe('the OpenAPI document', () => {
       '/v1/periods/{period}/service-detail',
       '/v1/periods/{period}/service-summary',
       '/v1/periods/{period}/totals',
+      '/v1/items/{id}/explanation',
       '/v1/management',
       '/v1/periods/{period}/export.xlsx',
       '/v1/periods/{period}/export.csv',
