@@ -90,3 +90,8 @@ export function formatInstant(instant: string | null | undefined, locale: Pick<L
     hourCycle: 'h23',
   }).format(date);
 }
+
+/** True for any spelling of zero ("0", "0.00", "-0.0000"): no float involved. */
+export function isZeroDecimal(value: string): boolean {
+  return /^[-+]?0*(\.0*)?$/.test(value.trim());
+}

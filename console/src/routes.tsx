@@ -16,6 +16,14 @@ export const router = createBrowserRouter([
         path: 'periods/:period',
         lazy: async () => ({ Component: (await import('./pages/period/PeriodPage')).PeriodPage }),
       },
+      {
+        path: 'items/:id',
+        lazy: async () => ({ Component: (await import('./pages/item/ItemPage')).ItemPage }),
+      },
+      {
+        path: 'rules',
+        lazy: async () => ({ Component: (await import('./pages/rules/RulesPage')).RulesPage }),
+      },
       { path: '*', element: <Navigate to="/periods" replace /> },
     ],
   },

@@ -130,3 +130,15 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export async function screenshots(): Promise<string[]> {
   return (await readdir(screenshotDir)).filter((file) => file.endsWith('.png')).sort();
 }
+
+/** Runs the steps; on a failure, keeps a screenshot of the page as it was in the temp directory. */
+export async function steps(page: Page, name: string, body: () => Promise<void>): Promise<void> {
+  try {
+    await body();
+  } catch (error) {
+    const file = path.join(process.env.TMPDIR ?? '/tmp', `monthend-${name}-failure.png`);
+    await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+    console.error(`[browser] ${name} failed: screenshot in ${file}`);
+    throw error;
+  }
+}

@@ -2793,6 +2793,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/rules/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Preview a new or edited rule on every open or awaiting-approval period; nothing is saved */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the rule being edited; absent for a new rule */
+                        id?: number;
+                        /** @description the whole rule as it would be saved (as for POST /v1/rules) */
+                        rule: {
+                            name: string;
+                            /**
+                             * @description first day not billed (inclusive)
+                             * @example 2026-01-31
+                             */
+                            from?: string | null;
+                            /**
+                             * @description last day not billed (inclusive)
+                             * @example 2026-01-31
+                             */
+                            to?: string | null;
+                            criteria: {
+                                /** @description a customer's ref */
+                                customer?: string;
+                                /** @description `*` any run of characters, `?` one; case-insensitive */
+                                customerPattern?: string;
+                                customerTag?: string;
+                                /** @description `*` any run of characters, `?` one; case-insensitive */
+                                userPattern?: string;
+                                /** @description a SKU code */
+                                sku?: string;
+                                vendor?: string;
+                                service?: string;
+                                /** @enum {string} */
+                                kind?: "plan" | "instance" | "application" | "domain" | "usage";
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description The preview */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RulePreview"];
+                    };
+                };
+                /** @description The request does not match its schema: every field and reason is listed */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No token, or an unknown or revoked one */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found in the caller’s tenant (or customer scope) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/periods/{period}/items": {
         parameters: {
             query?: never;
@@ -2898,15 +3006,31 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Service Detail: every item with its span, quantity, SKU, prices, billable flag and rule */
+        /** Service Detail: every item with the element it bills, span, days, quantity, SKU, prices, billable flag and rule; filtered, searched, sorted, in keyset pages */
         get: {
             parameters: {
                 query?: {
                     /** @description an earlier revision; default the newest */
                     revision?: number;
-                    /** @description the last id of the previous page */
+                    /** @description sort=id only: the last item id of the previous page (`next`) */
                     after?: number | null;
+                    /** @description the `cursor` of the previous page, read with the same filters and order */
+                    cursor?: string;
                     limit?: number;
+                    /** @description id (default), amount or customer (name); a leading - reverses it; ties by item id */
+                    sort?: "id" | "amount" | "-amount" | "customer" | "-customer";
+                    /** @description the consuming customer’s ref (404 if outside the caller’s scope) */
+                    customer?: string;
+                    /** @description a SKU code */
+                    sku?: string;
+                    /** @description a vendor */
+                    vendor?: string;
+                    /** @description only billable (true) or non-billable (false) items */
+                    billable?: "true" | "false";
+                    /** @description only the items this rule made non-billable */
+                    rule?: number;
+                    /** @description case-insensitive text in the customer, user or element name (at least 3 characters: a trigram index serves it) */
+                    q?: string;
                 };
                 header?: never;
                 path: {
@@ -2923,10 +3047,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            rows: components["schemas"]["ServiceDetailRow"][];
-                            next: number | null;
-                        };
+                        "application/json": components["schemas"]["ServiceDetailPage"];
                     };
                 };
                 /** @description The request does not match its schema: every field and reason is listed */
@@ -3094,6 +3215,158 @@ export interface paths {
                             /** @description everything the caller’s scope consumed in the period */
                             total: string;
                         };
+                    };
+                };
+                /** @description The request does not match its schema: every field and reason is listed */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No token, or an unknown or revoked one */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found in the caller’s tenant (or customer scope) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/periods/{period}/comparison": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What changed since the previous period, per customer and SKU, and the adjustments billed */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description an earlier revision; default the newest */
+                    revision?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description any date of the period */
+                    period: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The comparison */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PeriodComparison"];
+                    };
+                };
+                /** @description The request does not match its schema: every field and reason is listed */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No token, or an unknown or revoked one */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found in the caller’s tenant (or customer scope) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/items/{id}/explanation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Explain an item: its element, the change-log entries, the rules that cut it, its arithmetic */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The explanation */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ItemExplanation"];
                     };
                 };
                 /** @description The request does not match its schema: every field and reason is listed */
@@ -4089,6 +4362,31 @@ export interface components {
                 reason: string;
             }[];
         };
+        RulePreview: {
+            periods: {
+                startDate: string;
+                endDate: string;
+                revision: number;
+                /** @enum {string} */
+                status: "open" | "awaiting_approval";
+                /** @description customers with items the rule would decide */
+                customersReached: {
+                    ref: string;
+                    name: string;
+                }[];
+                /** @description items the rule would make non-billable */
+                itemsReached: number;
+                /** @description what the invoice-to customers the rule reaches are billed, before and after */
+                amount: {
+                    /** @description an exact decimal, as PostgreSQL numeric::text */
+                    before: string;
+                    /** @description an exact decimal, as PostgreSQL numeric::text */
+                    after: string;
+                    /** @description an exact decimal, as PostgreSQL numeric::text */
+                    delta: string;
+                };
+            }[];
+        };
         Item: {
             id: number;
             customer: {
@@ -4132,6 +4430,19 @@ export interface components {
             adjusts: {
                 periodEnd: string;
             } | null;
+        };
+        ServiceDetailPage: {
+            rows: components["schemas"]["ServiceDetailGridRow"][];
+            /** @description sort=id: the last item id of this page, for `after`; null on the last page */
+            next: number | null;
+            /** @description the next page’s cursor; null on the last page */
+            cursor: string | null;
+        };
+        ServiceDetailGridRow: components["schemas"]["ServiceDetailRow"] & {
+            /** @description plan, instance, application, domain or usage */
+            elementKind: string;
+            /** @description the element billed: the instance, domain or application id, the plan, or the usage product */
+            elementName: string;
         };
         ServiceDetailRow: {
             itemId: number;
@@ -4195,6 +4506,159 @@ export interface components {
             /** @description an exact decimal, as PostgreSQL numeric::text */
             amount: string;
         };
+        PeriodComparison: {
+            period: components["schemas"]["PeriodHeader"];
+            previous: components["schemas"]["PeriodHeader"] & (Record<string, never> | null);
+            rows: components["schemas"]["ComparisonRow"][];
+            newCustomers: {
+                ref: string;
+                name: string;
+            }[];
+            departedCustomers: {
+                ref: string;
+                name: string;
+            }[];
+            totals: {
+                /** @description an exact decimal, as PostgreSQL numeric::text */
+                before: string;
+                /** @description an exact decimal, as PostgreSQL numeric::text */
+                after: string;
+                /** @description an exact decimal, as PostgreSQL numeric::text */
+                delta: string;
+            };
+            adjustments: components["schemas"]["AdjustmentItem"][];
+        };
+        ComparisonRow: {
+            customer: {
+                ref: string;
+                name: string;
+            };
+            /** @description null for an unmapped element */
+            sku: string | null;
+            vendor: string | null;
+            service: string;
+            product: string;
+            /** @description units held on the previous period’s last day */
+            quantityBefore: string;
+            /** @description units held on this period’s last day */
+            quantityAfter: string;
+            /** @description units of elements itemised now and not in the previous period */
+            added: string;
+            /** @description units of elements itemised then and not in this period */
+            removed: string;
+            /** @description an exact decimal, as PostgreSQL numeric::text */
+            amountBefore: string;
+            /** @description an exact decimal, as PostgreSQL numeric::text */
+            amountAfter: string;
+            /** @description an exact decimal, as PostgreSQL numeric::text */
+            amountDelta: string;
+        };
+        AdjustmentItem: {
+            itemId: number;
+            customer: {
+                ref: string;
+                name: string;
+            };
+            userName: string | null;
+            sku: string | null;
+            service: string;
+            product: string;
+            activeFrom: string;
+            activeTo: string;
+            /** @description negative for a credit */
+            quantity: string;
+            /** @description an exact decimal, as PostgreSQL numeric::text */
+            amount: string;
+            adjusts: {
+                startDate: string;
+                endDate: string;
+                revision: number;
+            };
+        };
+        ItemExplanation: {
+            item: components["schemas"]["Item"];
+            period: components["schemas"]["PeriodHeader"];
+            /** @description null for a usage item: its entry is `changes.started` */
+            element: {
+                kind: string;
+                /** @description the instance, domain or application id, or the plan */
+                name: string;
+                service: string;
+                product: string;
+                /** @description an exact decimal, as PostgreSQL numeric::text */
+                quantity: string;
+                startedAt: string;
+                endedAt: string | null;
+            } | null;
+            changes: {
+                started: components["schemas"]["ChangeEntry"];
+                ended: components["schemas"]["ChangeEntry"];
+            };
+            /** @description the rules that cut the element in this period */
+            rules: {
+                id: number;
+                name: string;
+                from: string | null;
+                to: string | null;
+            }[];
+            /** @description the billable and non-billable parts of the element in this period, by date */
+            parts: {
+                itemId: number;
+                activeFrom: string;
+                activeTo: string;
+                daysActive: number;
+                billable: boolean;
+                /** @description an exact decimal, as PostgreSQL numeric::text */
+                amount: string;
+                rule: {
+                    id: number;
+                    name: string;
+                    from: string | null;
+                    to: string | null;
+                } | null;
+            }[];
+            sku: {
+                code: string;
+                name: string;
+                /** @enum {string} */
+                billingModel: "recurring" | "usage";
+                /** @enum {string} */
+                proration: "daily" | "full";
+                /** @enum {string} */
+                pricingScheme: "flat" | "tiered" | "volume";
+                /** @description an exact decimal, as PostgreSQL numeric::text */
+                unitPrice: string;
+                tiers: {
+                    fromQuantity: number;
+                    /** @description an exact decimal, as PostgreSQL numeric::text */
+                    unitPrice: string;
+                }[];
+            } | null;
+            arithmetic: {
+                /** @description units placing the invoice-to customer on the SKU’s tiers (tiered and volume SKUs) */
+                unitsHeld: string | null;
+                steps: {
+                    /** @enum {string} */
+                    step: "unitPrice" | "charge" | "discount" | "rounding" | "notCharged";
+                    description: string;
+                    /** @description an exact decimal, as PostgreSQL numeric::text */
+                    value: string;
+                }[];
+                /** @description an exact decimal, as PostgreSQL numeric::text */
+                unrounded: string;
+                /** @description an exact decimal, as PostgreSQL numeric::text */
+                amount: string;
+                /** @description false only when the SKU’s price or tiers changed after the item was priced */
+                matchesStoredAmount: boolean;
+            };
+        };
+        ChangeEntry: {
+            id: number;
+            kind: string;
+            occurredAt: string;
+            recordedAt: string;
+            actor: string;
+        } | null;
         ManagementInformation: {
             from: string;
             to: string;

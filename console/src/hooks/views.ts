@@ -40,3 +40,38 @@ export function useItems(period: string, filters: ItemFilters, after: number, li
     placeholderData: keepPreviousData,
   });
 }
+
+export function useComparison(period: string) {
+  return useQuery({
+    queryKey: ['periods', period, 'comparison'],
+    queryFn: () => must(api.GET('/v1/periods/{period}/comparison', { params: { path: { period } } })),
+  });
+}
+
+export type GridSort = 'id' | 'amount' | '-amount' | 'customer' | '-customer';
+export interface GridQuery extends ItemFilters {
+  q?: string;
+  sort?: GridSort;
+  cursor?: string;
+}
+
+/** One page of the Service Detail grid: filtered, searched, sorted and keyset-paged by the API. */
+export function useServiceDetail(period: string, query: GridQuery, limit = 200) {
+  return useQuery({
+    queryKey: ['periods', period, 'service-detail', query, limit],
+    queryFn: () =>
+      must(
+        api.GET('/v1/periods/{period}/service-detail', {
+          params: { path: { period }, query: { ...query, limit } },
+        }),
+      ),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useExplanation(id: number) {
+  return useQuery({
+    queryKey: ['items', id, 'explanation'],
+    queryFn: () => must(api.GET('/v1/items/{id}/explanation', { params: { path: { id } } })),
+  });
+}

@@ -2,8 +2,8 @@ import { Card, SegmentedControl, SimpleGrid, Stack, Table, Text, Title } from '@
 import { useState } from 'react';
 import { Money } from '../../components/Money';
 import { QueryState } from '../../components/QueryState';
-import { formatDate } from '../../format';
-import { type Level, useItems, useTotals } from '../../hooks/views';
+import { formatDecimal, formatPeriod } from '../../format';
+import { type Level, useComparison, useTotals } from '../../hooks/views';
 import { Comparison } from './Comparison';
 
 const LEVELS: { value: Level; label: string }[] = [
@@ -82,15 +82,14 @@ export function ApprovalTab({ period }: { period: string }) {
 }
 
 function Adjustments({ period }: { period: string }) {
-  const items = useItems(period, {}, 0, 500);
-  const adjustments = items.data?.items.filter((item) => item.adjusts !== null) ?? [];
+  const comparison = useComparison(period);
   return (
     <Card withBorder>
       <Title order={3} size="h4">
         Adjustments of approved periods
       </Title>
-      <QueryState query={items} label="adjustments">
-        {() =>
+      <QueryState query={comparison} label="adjustments">
+        {({ adjustments }) =>
           adjustments.length === 0 ? (
             <Text c="dimmed" size="sm">
               No adjustments: nothing changed in periods already approved.
@@ -102,17 +101,22 @@ function Adjustments({ period }: { period: string }) {
                   <Table.Th>Corrects</Table.Th>
                   <Table.Th>Customer</Table.Th>
                   <Table.Th>Element</Table.Th>
+                  <Table.Th style={{ textAlign: 'right' }}>Quantity</Table.Th>
                   <Table.Th style={{ textAlign: 'right' }}>Amount</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {adjustments.map((item) => (
-                  <Table.Tr key={item.id}>
-                    <Table.Td>{formatDate(item.adjusts?.periodEnd)}</Table.Td>
+                  <Table.Tr key={item.itemId}>
+                    <Table.Td>
+                      {formatPeriod(item.adjusts.startDate, item.adjusts.endDate)} r{item.adjusts.revision}
+                    </Table.Td>
                     <Table.Td>{item.customer.name}</Table.Td>
                     <Table.Td>
+                      {item.userName ? `${item.userName}: ` : ''}
                       {item.product} ({item.sku ?? 'unmapped'})
                     </Table.Td>
+                    <Table.Td style={{ textAlign: 'right' }}>{formatDecimal(item.quantity)}</Table.Td>
                     <Table.Td style={{ textAlign: 'right' }}>
                       <Money amount={item.amount} />
                     </Table.Td>
