@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -8,31 +6,13 @@ import { type ServerType, serve } from '@hono/node-server';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, expect } from 'vitest';
 import { createApp } from '../../api/app.js';
-import { consoleDist } from '../../api/console-assets.js';
+import { ensureConsoleBuilt } from '../../cli/console-build.js';
 import type { Connection } from '../../db/connection.js';
 import type { temporalForTests } from './temporal.js';
 
 const require = createRequire(import.meta.url);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const screenshotDir = path.resolve('docs/console');
-
-/** Builds the console once when its build is missing or older than its sources. */
-export function ensureConsoleBuilt(): void {
-  const index = path.join(consoleDist, 'index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newestSource(path.resolve('console/src'))) return;
-  execFileSync('npx', ['vite', 'build', '--config', 'console/vite.config.ts', '--logLevel', 'warn'], {
-    stdio: 'inherit',
-  });
-}
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}
 
 /** The real API with the built console on a free port, over the test file's database and Temporal. */
 export async function consoleServer(
