@@ -14,13 +14,17 @@ import { explainRoutes } from './routes/explain.js';
 import { exportRoutes } from './routes/exports.js';
 import { healthRoutes } from './routes/health.js';
 import { managementRoutes } from './routes/management.js';
+import { managementTrendRoutes } from './routes/management-trends.js';
 import { odataRoutes } from './routes/odata.js';
+import { peopleHistoryRoutes } from './routes/people-history.js';
+import { periodPreviewRoutes } from './routes/period-preview.js';
 import { periodRoutes } from './routes/periods.js';
 import { rulePreviewRoutes } from './routes/rule-preview.js';
 import { ruleRoutes } from './routes/rules.js';
 import { sessionRoutes } from './routes/session.js';
 import { tenantRoutes } from './routes/tenant.js';
 import { tokenRoutes } from './routes/tokens.js';
+import { unmappedRoutes } from './routes/unmapped.js';
 import { userRoutes } from './routes/users.js';
 import { viewRoutes } from './routes/views.js';
 
@@ -50,7 +54,11 @@ export function createApp(deps: ApiDependencies) {
   app.route('/v1/periods', viewRoutes());
   app.route('/v1/periods', approvalRoutes());
   app.route('/v1/items', explainRoutes());
+  app.route('/v1', peopleHistoryRoutes());
+  app.route('/v1', unmappedRoutes());
+  app.route('/v1/tenant', periodPreviewRoutes());
   app.route('/v1/management', managementRoutes());
+  app.route('/v1/management', managementTrendRoutes());
   app.route('/v1', exportRoutes());
   app.route('/odata', odataRoutes());
 

@@ -8,6 +8,7 @@ import {
   type ServiceDetailSort,
   serviceDetailPage,
   serviceDetailSorts,
+  visibleCustomerIds,
 } from '../../db/views/service-detail-grid.js';
 import { invalid, notFound } from '../problems.js';
 import { flag, query, revision, ServiceDetailRowSchema } from './view-shapes.js';
@@ -119,6 +120,7 @@ export async function serviceDetailGrid(sql: postgres.Sql, scope: ViewScope, inp
     input.sort,
     limit,
     after,
+    scope.customerId === undefined ? undefined : await visibleCustomerIds(sql, scope),
   );
   const page = rows.slice(0, limit);
   const last = page.at(-1);

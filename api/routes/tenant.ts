@@ -220,7 +220,10 @@ function minorUnitsOf(currency: string): number {
   );
 }
 
-function periodConfigOf(input: { mode: PeriodConfig['mode']; day?: number | undefined }): PeriodConfig {
+export function periodConfigOf(input: {
+  mode: PeriodConfig['mode'];
+  day?: number | undefined;
+}): PeriodConfig {
   if (input.mode === 'calendar') {
     if (input.day !== undefined) throw invalid('period.day', 'calendar periods take no day');
     return { mode: 'calendar' };
@@ -236,7 +239,7 @@ function periodConfigOf(input: { mode: PeriodConfig['mode']; day?: number | unde
  * Where a new mode starts: the day after the latest generated period, so no generated period
  * changes; with none generated yet, the day after the period holding today.
  */
-async function nextPeriodStart(
+export async function nextPeriodStart(
   tx: postgres.TransactionSql,
   tenantId: string,
   history: ConfigHistory,

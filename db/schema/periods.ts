@@ -166,11 +166,11 @@ export const items = pgTable(
     index('items_period_customer_name').on(t.periodId, t.customerName, t.id),
     index('items_period_sku').on(t.periodId, t.skuCode, t.id),
     index('items_period_rule').on(t.periodId, t.ruleId).where(sql`${t.ruleId} is not null`),
-    // The grid's text search: trigrams of the names an item shows, and its element (whose id names
-    // an instance, domain or application) for a search that matches an element's name.
+    // The grid's text search: trigrams of the user and product names (customer names are searched in
+    // period_customers), and the element (whose id names an instance, domain or application).
     index('items_search').using(
       'gin',
-      sql`(${t.customerName} || ' ' || coalesce(${t.userName}, '') || ' ' || ${t.product}) gin_trgm_ops`,
+      sql`(coalesce(${t.userName}, '') || ' ' || ${t.product}) gin_trgm_ops`,
     ),
     index('items_period_element').on(t.periodId, t.elementId),
     // Non-billable items are few: the grid's `billable=false` reads them without a scan.

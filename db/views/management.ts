@@ -51,7 +51,7 @@ export interface SkuHoldersRow {
 }
 
 /** months, current_periods (newest revision per period) and visible (scoped period customers). */
-function ctes(sql: postgres.Sql, input: ManagementInput) {
+export function ctes(sql: postgres.Sql, input: ManagementInput) {
   const first = `${input.from}-01`;
   const last = `${input.to}-01`;
   return sql`

@@ -56,6 +56,8 @@ export function serviceDetailPage(
   sort: ServiceDetailSort,
   limit: number,
   after?: ServiceDetailCursor,
+  /** For a customer token: the ids of the period's customers in its subtree (visibleCustomerIds). */
+  visibleIds?: number[],
 ) {
   const order = orders[sort];
   const column = sql.unsafe(order.column);
@@ -72,8 +74,9 @@ export function serviceDetailPage(
     page as (
       select i.* from items i
       where i.period_id = ${scope.periodId} and i.tenant_id = ${scope.tenantId}
-        -- A customer token's subtree; a tenant-wide reader sees every customer of the period.
-        ${scope.customerId === undefined ? sql`` : sql`and i.customer_id in (select customer_id from visible)`}
+        -- A customer token's subtree, as an array the planner can size (a CTE it guessed wrong read
+        -- the whole period); a tenant-wide reader sees every customer of the period.
+        ${scope.customerId === undefined ? sql`` : sql`and i.customer_id = any(${visibleIds ?? []}::bigint[])`}
         ${filters.customerId === undefined ? sql`` : sql`and i.customer_id = ${filters.customerId}`}
         ${filters.sku === undefined ? sql`` : sql`and i.sku_code = ${filters.sku}`}
         ${filters.vendor === undefined ? sql`` : sql`and i.vendor = ${filters.vendor}`}
@@ -82,9 +85,13 @@ export function serviceDetailPage(
         ${
           pattern === undefined
             ? sql``
-            : // Shaped for a bitmap OR: the trigram index on the names (items_search) and the
-              // element ids whose name matches (elements_ref_search, then items_period_element).
-              sql`and ((i.customer_name || ' ' || coalesce(i.user_name, '') || ' ' || i.product) ilike ${pattern}
+            : // Shaped for a bitmap OR, each arm on an index: customers by their period snapshot name
+              // (a few thousand rows) then items_period_customer; user and product names by trigrams
+              // (items_search); element names by trigrams (elements_ref_search) then items_period_element.
+              sql`and (i.customer_id = any(array(
+                  select pc.customer_id from period_customers pc
+                  where pc.period_id = ${scope.periodId} and pc.tenant_id = ${scope.tenantId} and pc.name ilike ${pattern}))
+                or (coalesce(i.user_name, '') || ' ' || i.product) ilike ${pattern}
                 or i.element_id = any(array(
                   select e.id from elements e
                   where e.tenant_id = ${scope.tenantId} and e.kind in ('instance', 'application', 'domain')
@@ -129,4 +136,12 @@ export async function customerIdVisible(
     select c.id from visible v join customers c on c.id = v.customer_id
     where c.tenant_id = ${scope.tenantId} and c.ref = ${ref}`;
   return row?.id;
+}
+
+/** The ids of the period's customers the scope may see. */
+export async function visibleCustomerIds(sql: postgres.Sql, scope: ViewScope): Promise<number[]> {
+  const rows = await sql<{ id: number }[]>`
+    with ${visibleCustomers(sql, scope)}
+    select customer_id as id from visible`;
+  return rows.map((row) => row.id);
 }

@@ -1,0 +1,147 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { sumAmounts, toDecimal, toFixedMinor } from '../../billing/index.js';
+import { customerMonths, type ManagementInput } from '../../db/views/management.js';
+import { skuMonths } from '../../db/views/management-trends.js';
+import { allow, readers } from '../auth.js';
+import { invalid } from '../problems.js';
+import { errorResponses, router, security } from '../router.js';
+import { MAX_MONTHS } from './management.js';
+import { decimal } from './view-shapes.js';
+
+const Month = (name: string) =>
+  z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM')
+    .openapi({ param: { name, in: 'query' }, example: '2026-01' });
+const Mover = z.object({ before: decimal, after: decimal, delta: decimal });
+
+const TrendsSchema = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    currency: z.string(),
+    months: z.array(
+      z.object({
+        month: z.string(),
+        skus: z.array(
+          z.object({
+            sku: z.string(),
+            vendor: z.string().nullable(),
+            total: decimal,
+            users: z.number().int(),
+            customers: z.number().int(),
+          }),
+        ),
+      }),
+    ),
+    movers: z
+      .object({
+        month: z.string(),
+        customers: z.array(Mover.extend({ customer: z.object({ ref: z.string(), name: z.string() }) })),
+        skus: z.array(Mover.extend({ sku: z.string() })),
+      })
+      .openapi({
+        description: 'the largest changes (either way) of `to` against the month before, at most 10 each',
+      }),
+  })
+  .openapi('ManagementTrends');
+
+/** Trends per SKU month by month and the top movers, for the management charts. */
+export function managementTrendRoutes() {
+  const app = router();
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/trends',
+      tags: ['Views'],
+      security,
+      summary: 'Month by month per SKU (total, users, customers) and the top movers of the last month',
+      middleware: [allow(...readers)] as const,
+      request: { query: z.object({ from: Month('from'), to: Month('to') }).strict() },
+      responses: {
+        200: { description: 'The trends', content: { 'application/json': { schema: TrendsSchema } } },
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const { from, to } = c.req.valid('query');
+      const span = monthIndex(to) - monthIndex(from) + 1;
+      if (span < 1) throw invalid('to', 'must not be before from');
+      if (span > MAX_MONTHS) throw invalid('to', `at most ${MAX_MONTHS} months after from`);
+      const { principal, deps } = c.var;
+      const [tenant] = await deps.sql<{ currency: string; minorUnits: number }[]>`
+        select currency, currency_minor_units as "minorUnits" from tenants where id = ${principal.tenantId}`;
+      const minorUnits = tenant?.minorUnits ?? 2;
+      const input: ManagementInput = {
+        tenantId: principal.tenantId,
+        ...(principal.customerId === undefined ? {} : { customerId: principal.customerId }),
+        from,
+        to,
+        minorUnits,
+      };
+      const [skus, customers] = await Promise.all([
+        skuMonths(deps.sql, input),
+        customerMonths(deps.sql, input),
+      ]);
+      const previous = monthOf(monthIndex(to) - 1);
+      const delta = (after: string, before: string) =>
+        toFixedMinor(sumAmounts([after, toDecimal(before).negated()]), minorUnits);
+      const largest = <T extends { delta: string }>(rows: T[]) =>
+        rows
+          .filter((row) => !toDecimal(row.delta).isZero())
+          .sort((a, b) => toDecimal(b.delta).abs().comparedTo(toDecimal(a.delta).abs()))
+          .slice(0, 10);
+      const zero = toFixedMinor('0', minorUnits);
+      const skuCodes = [
+        ...new Set(skus.filter((r) => r.month === to || r.month === previous).map((r) => r.sku)),
+      ];
+      const skuTotal = (sku: string, month: string) =>
+        skus.find((r) => r.sku === sku && r.month === month)?.total ?? zero;
+      return c.json(
+        {
+          from,
+          to,
+          currency: tenant?.currency ?? '',
+          months: Array.from({ length: span }, (_, n) => monthOf(monthIndex(from) + n)).map((month) => ({
+            month,
+            skus: skus
+              .filter((r) => r.month === month)
+              .map(({ sku, vendor, total, users, customers }) => ({ sku, vendor, total, users, customers })),
+          })),
+          movers: {
+            month: to,
+            customers: largest(
+              customers
+                .filter((r) => r.month === to && r.changeAmount !== null)
+                .map((r) => ({
+                  customer: { ref: r.customerRef, name: r.customerName },
+                  before: delta(r.total, r.changeAmount ?? '0'),
+                  after: r.total,
+                  delta: r.changeAmount ?? zero,
+                })),
+            ),
+            skus: largest(
+              skuCodes.map((sku) => ({
+                sku,
+                before: skuTotal(sku, previous),
+                after: skuTotal(sku, to),
+                delta: delta(skuTotal(sku, to), skuTotal(sku, previous)),
+              })),
+            ),
+          },
+        },
+        200,
+      );
+    },
+  );
+  return app;
+}
+
+function monthIndex(month: string): number {
+  const [year, number] = month.split('-').map(Number);
+  return (year ?? 0) * 12 + (number ?? 1) - 1;
+}
+
+function monthOf(index: number): string {
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
