@@ -3415,6 +3415,380 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/customers/{ref}/name-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every name the customer had, with when and who changed it */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    ref: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The names */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NameHistory"];
+                    };
+                };
+                /** @description The request does not match its schema: every field and reason is listed */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No token, or an unknown or revoked one */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found in the caller’s tenant (or customer scope) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{ref}/name-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every name the user had, with when and who changed it */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    ref: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The names */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NameHistory"];
+                    };
+                };
+                /** @description The request does not match its schema: every field and reason is listed */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No token, or an unknown or revoked one */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found in the caller’s tenant (or customer scope) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{ref}/items-by-month": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's items month by month (the current revision of each period ending in the month) */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                };
+                header?: never;
+                path: {
+                    ref: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The months */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UserItemsByMonth"];
+                    };
+                };
+                /** @description The request does not match its schema: every field and reason is listed */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No token, or an unknown or revoked one */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found in the caller’s tenant (or customer scope) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/unmapped-elements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Live elements no SKU mapping prices, by kind, service and product */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The unmapped elements */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UnmappedElements"];
+                    };
+                };
+                /** @description The request does not match its schema: every field and reason is listed */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No token, or an unknown or revoked one */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found in the caller’s tenant (or customer scope) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenant/period-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The next periods a period mode would make, from where a change would take effect */
+        get: {
+            parameters: {
+                query: {
+                    mode: "calendar" | "fixed_day" | "days_before_end";
+                    /** @description fixed_day 1..31, days_before_end 0..27 */
+                    day?: number | null;
+                    count?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The periods */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PeriodPreview"];
+                    };
+                };
+                /** @description The request does not match its schema: every field and reason is listed */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No token, or an unknown or revoked one */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found in the caller’s tenant (or customer scope) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/management": {
         parameters: {
             query?: never;
@@ -3442,6 +3816,81 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["ManagementInformation"];
+                    };
+                };
+                /** @description The request does not match its schema: every field and reason is listed */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No token, or an unknown or revoked one */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The token's role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found in the caller’s tenant (or customer scope) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/management/trends": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Month by month per SKU (total, users, customers) and the top movers of the last month */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The trends */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ManagementTrends"];
                     };
                 };
                 /** @description The request does not match its schema: every field and reason is listed */
@@ -4659,6 +5108,82 @@ export interface components {
             recordedAt: string;
             actor: string;
         } | null;
+        NameHistory: {
+            ref: string;
+            names: {
+                name: string;
+                validFrom: string;
+                /** @description who made the change (the change-log entry’s actor) */
+                actor: string;
+                changeId: number | null;
+            }[];
+        };
+        UserItemsByMonth: {
+            user: {
+                ref: string;
+                name: string;
+            };
+            from: string;
+            to: string;
+            months: {
+                month: string;
+                period: {
+                    startDate: string;
+                    endDate: string;
+                    revision: number;
+                    status: string;
+                };
+                /** @description the billed amount of these items */
+                total: string;
+                items: {
+                    itemId: number;
+                    customerName: string;
+                    userName: string | null;
+                    sku: string | null;
+                    vendor: string | null;
+                    service: string;
+                    product: string;
+                    elementKind: string;
+                    elementName: string;
+                    activeFrom: string;
+                    activeTo: string;
+                    daysActive: number;
+                    /** @description an exact decimal, as PostgreSQL numeric::text */
+                    quantity: string;
+                    /** @description an exact decimal, as PostgreSQL numeric::text */
+                    amount: string;
+                    billable: boolean;
+                    ruleName: string | null;
+                    /** @description the end of the period an adjustment corrects */
+                    adjusts: string | null;
+                }[];
+            }[];
+        };
+        UnmappedElements: {
+            unmapped: {
+                /** @enum {string} */
+                kind: "plan" | "instance" | "application" | "domain";
+                service: string;
+                product: string;
+                elements: number;
+                customers: number;
+                /** @description units held, an exact decimal */
+                quantity: string;
+                firstStartedAt: string;
+            }[];
+        };
+        PeriodPreview: {
+            /** @enum {string} */
+            mode: "calendar" | "fixed_day" | "days_before_end";
+            day: number | null;
+            /** @description where the mode would take effect (as PATCH /v1/tenant sets it) */
+            effectiveFrom: string;
+            periods: {
+                startDate: string;
+                endDate: string;
+                days: number;
+            }[];
+        };
         ManagementInformation: {
             from: string;
             to: string;
@@ -4717,6 +5242,47 @@ export interface components {
                     vendor: string | null;
                     users: number;
                     customers: number;
+                }[];
+            };
+        };
+        ManagementTrends: {
+            from: string;
+            to: string;
+            currency: string;
+            months: {
+                month: string;
+                skus: {
+                    sku: string;
+                    vendor: string | null;
+                    /** @description an exact decimal, as PostgreSQL numeric::text */
+                    total: string;
+                    users: number;
+                    customers: number;
+                }[];
+            }[];
+            /** @description the largest changes (either way) of `to` against the month before, at most 10 each */
+            movers: {
+                month: string;
+                customers: {
+                    /** @description an exact decimal, as PostgreSQL numeric::text */
+                    before: string;
+                    /** @description an exact decimal, as PostgreSQL numeric::text */
+                    after: string;
+                    /** @description an exact decimal, as PostgreSQL numeric::text */
+                    delta: string;
+                    customer: {
+                        ref: string;
+                        name: string;
+                    };
+                }[];
+                skus: {
+                    /** @description an exact decimal, as PostgreSQL numeric::text */
+                    before: string;
+                    /** @description an exact decimal, as PostgreSQL numeric::text */
+                    after: string;
+                    /** @description an exact decimal, as PostgreSQL numeric::text */
+                    delta: string;
+                    sku: string;
                 }[];
             };
         };
