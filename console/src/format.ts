@@ -95,3 +95,21 @@ export function formatInstant(instant: string | null | undefined, locale: Pick<L
 export function isZeroDecimal(value: string): boolean {
   return /^[-+]?0*(\.0*)?$/.test(value.trim());
 }
+
+/** The months from `back` months before the latest (YYYY-MM) to it: the default window of the trends. */
+export function monthWindow(latest: string, back: number): { from: string; to: string } {
+  const [year = 2000, month = 1] = latest.split('-').map(Number);
+  const index = year * 12 + (month - 1) - back;
+  const from = `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+  return { from, to: latest };
+}
+
+/** This month in the tenant's zone, as YYYY-MM. */
+export function currentMonth(timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+  }).formatToParts(new Date());
+  return `${parts.find((p) => p.type === 'year')?.value}-${parts.find((p) => p.type === 'month')?.value}`;
+}

@@ -24,6 +24,22 @@ export const router = createBrowserRouter([
         path: 'rules',
         lazy: async () => ({ Component: (await import('./pages/rules/RulesPage')).RulesPage }),
       },
+      {
+        path: 'customers',
+        lazy: async () => ({ Component: (await import('./pages/customers/CustomersPage')).CustomersPage }),
+      },
+      {
+        path: 'management',
+        lazy: async () => ({ Component: (await import('./pages/management/ManagementPage')).ManagementPage }),
+      },
+      {
+        path: 'catalog',
+        lazy: async () => ({ Component: (await import('./pages/catalog/CatalogPage')).CatalogPage }),
+      },
+      {
+        path: 'settings',
+        lazy: async () => ({ Component: (await import('./pages/settings/SettingsPage')).SettingsPage }),
+      },
       { path: '*', element: <Navigate to="/periods" replace /> },
     ],
   },
