@@ -54,6 +54,7 @@ export function Layout() {
                 to={item.to}
                 label={item.label}
                 active={location.pathname.startsWith(item.to)}
+                variant="filled"
               />
             ))}
             <NavLink component="a" href="/docs" label="API reference" />

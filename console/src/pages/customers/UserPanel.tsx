@@ -37,6 +37,7 @@ export function UserPanel({
                   label={u.name}
                   description={u.deletedAt ? 'deleted' : undefined}
                   active={u.ref === user}
+                  variant="filled"
                   onClick={() => onUser(u.ref)}
                   component="button"
                 />

@@ -4,18 +4,23 @@ import { Money } from '../../components/Money';
 import { QueryState } from '../../components/QueryState';
 import { type TotalsRow, useTotals } from '../../hooks/views';
 
-/** The reseller roll-up as a tree: every tier's total, children shown on demand. */
+/**
+ * The customer tree with the reseller roll-up at every tier: each customer's own amount, and for a
+ * reseller the total of its whole subtree; children are shown on demand.
+ */
 export function ResellerTree({ period }: { period: string }) {
-  const totals = useTotals(period, 'reseller');
+  const totals = useTotals(period, 'customer');
+  const rollup = useTotals(period, 'reseller');
   const [open, setOpen] = useState<Set<string>>(new Set());
   return (
     <QueryState
       query={totals}
-      label="reseller roll-up"
+      label="customer tree"
       isEmpty={(data) => data.totals.length === 0}
       empty="No customers have items in this period."
     >
       {(data) => {
+        const subtree = new Map((rollup.data?.totals ?? []).map((row) => [row.customer.ref, row]));
         const children = new Map<string | null, TotalsRow[]>();
         for (const row of data.totals) {
           const list = children.get(row.parent) ?? [];
@@ -39,12 +44,13 @@ export function ResellerTree({ period }: { period: string }) {
             return next;
           });
         return (
-          <Table aria-label="Reseller roll-up">
+          <Table aria-label="Customer tree with reseller roll-ups">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Customer</Table.Th>
                 <Table.Th style={{ textAlign: 'right' }}>Items</Table.Th>
-                <Table.Th style={{ textAlign: 'right' }}>Amount (with subtree)</Table.Th>
+                <Table.Th style={{ textAlign: 'right' }}>Own amount</Table.Th>
+                <Table.Th style={{ textAlign: 'right' }}>Reseller roll-up (subtree)</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -73,6 +79,13 @@ export function ResellerTree({ period }: { period: string }) {
                     <Table.Td style={{ textAlign: 'right' }}>{row.itemCount}</Table.Td>
                     <Table.Td style={{ textAlign: 'right' }}>
                       <Money amount={row.amount} />
+                    </Table.Td>
+                    <Table.Td style={{ textAlign: 'right' }}>
+                      {subtree.has(row.customer.ref) ? (
+                        <Money amount={subtree.get(row.customer.ref)?.amount} />
+                      ) : (
+                        '—'
+                      )}
                     </Table.Td>
                   </Table.Tr>
                 );
