@@ -99,8 +99,7 @@ function ActionDialog({ period, spec, onClose }: { period: string; spec: ActionS
                 setMissing(false);
               }}
               error={fieldError}
-              autosize
-              minRows={2}
+              rows={3}
               data-autofocus
             />
           ) : (
