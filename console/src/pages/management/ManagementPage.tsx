@@ -89,6 +89,7 @@ export function ManagementPage() {
                             key={vendor}
                             dataKey={vendor}
                             stackId="v"
+                            isAnimationActive={false}
                             fill={COLORS[index % COLORS.length]}
                           />
                         ))}
@@ -153,7 +154,12 @@ export function ManagementPage() {
                       <Tooltip />
                       <Legend />
                       {skus.map((sku, index) => (
-                        <Line key={sku} dataKey={sku} stroke={COLORS[index % COLORS.length]} />
+                        <Line
+                          key={sku}
+                          dataKey={sku}
+                          isAnimationActive={false}
+                          stroke={COLORS[index % COLORS.length]}
+                        />
                       ))}
                     </LineChart>
                   </ResponsiveContainer>
