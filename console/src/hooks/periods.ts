@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, must } from '../api/client';
+import { ApiError, api, must } from '../api/client';
 import type { components } from '../api/schema';
 
 export type Period = components['schemas']['Period'];
@@ -23,6 +23,9 @@ export function usePeriod(period: string) {
   return useQuery({
     queryKey: ['periods', period],
     queryFn: () => must(api.GET('/v1/periods/{period}', { params: { path: { period } } })),
+    // A close just started opens its period a moment later: a 404 is retried for a few seconds.
+    retry: (count, error) => error instanceof ApiError && error.problem.status === 404 && count < 8,
+    retryDelay: 1000,
     refetchInterval: (query) => {
       const data = query.state.data;
       return isRunning(data?.progress?.stage) || data?.period.status === 'generating' ? POLL_MS : false;
