@@ -1,3 +1,4 @@
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,6 +7,16 @@ export default defineConfig({
       {
         // Pure billing rules: no database, no Temporal.
         test: { name: 'unit', include: ['test/billing/**/*.test.ts'] },
+      },
+      {
+        // The console's own logic (formatting, permissions, components) in happy-dom: no server.
+        plugins: [react()],
+        test: {
+          name: 'console',
+          include: ['console/src/**/*.test.{ts,tsx}'],
+          environment: 'happy-dom',
+          setupFiles: ['console/src/test-setup.ts'],
+        },
       },
       {
         test: {

@@ -4,8 +4,8 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { TenantConfigError } from '../billing/index.js';
 import { authenticate } from './auth.js';
+import { serveConsole } from './console-assets.js';
 import type { ApiDependencies, AppEnv } from './context.js';
-import { docsPage } from './docs-page.js';
 import { ProblemError, problem } from './problems.js';
 import { rejectInvalidText, rejectUnknownMethods } from './request-guards.js';
 import { unsupportedMediaType } from './router.js';
@@ -27,6 +27,7 @@ import { periodRoutes } from './routes/periods.js';
 import { reconciliationRoutes } from './routes/reconciliation.js';
 import { rulePreviewRoutes } from './routes/rule-preview.js';
 import { ruleRoutes } from './routes/rules.js';
+import { sessionRoutes } from './routes/session.js';
 import { tenantRoutes } from './routes/tenant.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { unmappedRoutes } from './routes/unmapped.js';
@@ -55,6 +56,7 @@ export function createApp(deps: ApiDependencies) {
 
   app.route('/health', healthRoutes());
   app.use('/v1/*', authenticate);
+  app.route('/v1/session', sessionRoutes());
   app.route('/v1/periods', periodRoutes());
   app.route('/v1/changes', changeRoutes());
   app.route('/v1/tokens', tokenRoutes());
@@ -97,6 +99,12 @@ export function createApp(deps: ApiDependencies) {
     scheme: 'basic',
     description: 'Any user name, the token as password: for Excel Power Query and Power BI',
   });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'cookie', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'monthend_session',
+    description: 'The console session from POST /v1/session; writes also need X-CSRF-Token',
+  });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: {
@@ -106,7 +114,7 @@ export function createApp(deps: ApiDependencies) {
         'Billing back-office for managed service providers: change log, period closes, views and exports.',
     },
   });
-  app.get('/docs', (c) => c.html(docsPage));
+  serveConsole(app);
 
   app.notFound((c) => problem(c, 404, 'Not Found', { detail: `no route for ${c.req.method} ${c.req.path}` }));
   app.onError((error, c) => {

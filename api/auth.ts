@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv, Principal, Role } from './context.js';
 import { ProblemError } from './problems.js';
+import { sessionPrincipal } from './session-cookie.js';
 
 /** A new token secret: shown once, stored only as its SHA-256. */
 export function newTokenSecret(): string {
@@ -14,11 +15,18 @@ export function hashSecret(secret: string): string {
 
 /**
  * Bearer tokens, or HTTP Basic with the token as password (what Excel's and Power BI's OData
- * connectors can send). Looked up on every request, so a revocation counts from the next one.
+ * connectors can send), or the console's session cookie when no Authorization header is sent.
+ * Looked up on every request, so a revocation counts from the next one.
  */
 export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
-  const secret = secretFrom(c.req.header('authorization'));
-  if (!secret) throw unauthorized('missing credentials: send Authorization: Bearer <token>');
+  const header = c.req.header('authorization');
+  const secret = secretFrom(header);
+  if (!secret) {
+    const fromSession = header === undefined ? await sessionPrincipal(c) : undefined;
+    if (!fromSession) throw unauthorized('missing credentials: send Authorization: Bearer <token>');
+    c.set('principal', fromSession);
+    return next();
+  }
   const [token] = await c.var.deps.sql<
     { id: number; tenantId: string; role: Role; customerId: number | null; name: string }[]
   >`

@@ -11,8 +11,11 @@ import { TemporalCliUnavailable } from '../runtime/temporal-cli.js';
 import { startTemporal } from '../runtime/temporal-server.js';
 import { ensureCloseSchedules } from '../worker/close-schedules.js';
 import { createWorker } from '../worker/create-worker.js';
+import { ensureConsoleBuilt } from './console-build.js';
 
 installTemporalLogging();
+// Before anything starts: a console build older than its sources would show yesterday's screens.
+ensureConsoleBuilt();
 const home = path.resolve(process.env.MONTHEND_HOME ?? '.monthend');
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
@@ -45,6 +48,8 @@ await ensureCloseSchedules(
   database.sql,
 );
 await scheduler.close();
+// The console links each run to the Temporal UI: the API hands it this address in index.html.
+if (temporal.uiUrl) process.env.MONTHEND_TEMPORAL_UI_URL ??= temporal.uiUrl;
 const api = await serveApi({
   database,
   temporalAddress: temporal.address,
@@ -54,6 +59,7 @@ const api = await serveApi({
 
 console.log(`
 Monthend is up.
+  Console      ${api.url}/   (sign in with a token from npm run token)
   API          ${api.url}   (GET ${api.url}/health)
   Temporal UI  ${temporal.uiUrl ?? '(external server: see its own UI)'}
   Temporal     ${temporal.address}, namespace ${temporal.namespace}

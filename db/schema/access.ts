@@ -58,3 +58,24 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_log_tenant_at').on(t.tenantId, t.at)],
 );
+
+/**
+ * Console sign-in sessions: a pasted token exchanged for an HttpOnly cookie. Only the SHA-256 of the
+ * session id is stored; a session counts only while its token is unrevoked, so revoking ends it.
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    tokenId: bigint('token_id', { mode: 'number' })
+      .notNull()
+      .references(() => apiTokens.id, { onDelete: 'cascade' }),
+    idHash: text('id_hash').notNull().unique(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('sessions_token').on(t.tokenId)],
+);

@@ -1,0 +1,68 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ApiError, api, must } from '../api/client';
+import type { components } from '../api/schema';
+
+export type Period = components['schemas']['Period'];
+export type CloseProgress = NonNullable<components['schemas']['CloseProgress']>;
+
+/** Stages during which a run is working: the console polls until it settles. */
+const RUNNING = new Set(['opening', 'generating', 'locking', 'exporting']);
+export const isRunning = (stage: string | undefined) => stage !== undefined && RUNNING.has(stage);
+const POLL_MS = 1500;
+
+export function usePeriods() {
+  return useQuery({
+    queryKey: ['periods'],
+    queryFn: () => must(api.GET('/v1/periods')),
+    refetchInterval: (query) =>
+      query.state.data?.periods.some((period) => period.status === 'generating') ? POLL_MS : false,
+  });
+}
+
+export function usePeriod(period: string) {
+  return useQuery({
+    queryKey: ['periods', period],
+    queryFn: () => must(api.GET('/v1/periods/{period}', { params: { path: { period } } })),
+    // A close just started opens its period a moment later: a 404 is retried for a few seconds.
+    retry: (count, error) => error instanceof ApiError && error.problem.status === 404 && count < 8,
+    retryDelay: 1000,
+    refetchInterval: (query) => {
+      const data = query.state.data;
+      return isRunning(data?.progress?.stage) || data?.period.status === 'generating' ? POLL_MS : false;
+    },
+  });
+}
+
+export type PeriodAction = 'close' | 'approve' | 'reject' | 'reprocess' | 'reopen';
+
+/** One decision or run control on a period; every period view refreshes after it. */
+export function usePeriodAction(period: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ action, text }: { action: PeriodAction; text?: string }) => {
+      const params = { params: { path: { period } } };
+      switch (action) {
+        case 'close':
+          return must(api.POST('/v1/periods/{period}/close', { ...params, body: {} }));
+        case 'approve':
+          return must(
+            api.POST('/v1/periods/{period}/approve', { ...params, body: text ? { note: text } : {} }),
+          );
+        case 'reject':
+          return must(api.POST('/v1/periods/{period}/reject', { ...params, body: { reason: text ?? '' } }));
+        case 'reprocess':
+          return must(
+            api.POST('/v1/periods/{period}/reprocess', { ...params, body: text ? { reason: text } : {} }),
+          );
+        case 'reopen':
+          return must(api.POST('/v1/periods/{period}/reopen', { ...params, body: { reason: text ?? '' } }));
+      }
+    },
+    onSettled: () => client.invalidateQueries({ queryKey: ['periods'] }),
+  });
+}
+
+/** The run's id in Temporal, as workflows/client.ts names it. */
+export function closeWorkflowId(tenantId: string, periodEnd: string, revision: number): string {
+  return revision === 1 ? `close:${tenantId}:${periodEnd}` : `close:${tenantId}:${periodEnd}:r${revision}`;
+}
