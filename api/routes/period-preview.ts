@@ -10,7 +10,7 @@ import {
 } from '../../billing/index.js';
 import { periodConfigHistory } from '../../db/views/periods.js';
 import { allow, staff } from '../auth.js';
-import { invalid, notFound, ProblemError } from '../problems.js';
+import { invalid, notFound } from '../problems.js';
 import { errorResponses, router, security } from '../router.js';
 import { nextPeriodStart } from './tenant.js';
 

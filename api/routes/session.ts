@@ -124,9 +124,10 @@ export function sessionRoutes() {
     async (c) => {
       const secret = sessionSecretFrom(c);
       if (!secret || c.req.header('authorization') !== undefined) {
+        // No session of this request's own: the thing to delete does not exist (a bearer call has none).
         throw new ProblemError(
-          400,
-          'Invalid request',
+          404,
+          'Not Found',
           'no session to end: this request carries no session cookie',
           [{ field: SESSION_COOKIE, reason: 'missing' }],
         );

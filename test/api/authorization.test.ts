@@ -90,7 +90,7 @@ const cases: Case[] = [
   // Console sign-in: any valid token may start a session; DELETE needs a session cookie, not a token.
   { method: 'POST', route: '/v1/session', path: () => '/v1/session', allowed: everyone, status: 201 },
   { method: 'GET', route: '/v1/session', path: () => '/v1/session', allowed: everyone, status: 200 },
-  { method: 'DELETE', route: '/v1/session', path: () => '/v1/session', allowed: everyone, status: 400 },
+  { method: 'DELETE', route: '/v1/session', path: () => '/v1/session', allowed: everyone, status: 404 },
   { method: 'GET', route: '/v1/periods', path: () => '/v1/periods', allowed: everyone, status: 200 },
   { method: 'GET', route: '/v1/periods/{period}', path: () => jan, allowed: everyone, status: 200 },
   ...['close', 'reprocess'].map((a) => ({
