@@ -107,3 +107,15 @@ export function nonEmptyPatch<T extends z.ZodObject>(schema: T) {
     })
     .openapi({ minProperties: 1 });
 }
+
+/** A JSON response of a route, for the OpenAPI document. */
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+/** A required JSON request body. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+});

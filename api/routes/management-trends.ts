@@ -3,16 +3,11 @@ import { sumAmounts, toDecimal, toFixedMinor } from '../../billing/index.js';
 import { customerMonths, type ManagementInput } from '../../db/views/management.js';
 import { skuMonths } from '../../db/views/management-trends.js';
 import { allow, readers } from '../auth.js';
-import { invalid } from '../problems.js';
+import { monthIndex, monthOf, monthRangeFields, monthSpan } from '../month-range.js';
 import { errorResponses, router, security } from '../router.js';
 import { MAX_MONTHS } from './management.js';
 import { decimal } from './view-shapes.js';
 
-const Month = (name: string) =>
-  z
-    .string()
-    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM')
-    .openapi({ param: { name, in: 'query' }, example: '2026-01' });
 const Mover = z.object({ before: decimal, after: decimal, delta: decimal });
 
 const TrendsSchema = z
@@ -57,7 +52,7 @@ export function managementTrendRoutes() {
       security,
       summary: 'Month by month per SKU (total, users, customers) and the top movers of the last month',
       middleware: [allow(...readers)] as const,
-      request: { query: z.object({ from: Month('from'), to: Month('to') }).strict() },
+      request: { query: z.object(monthRangeFields()).strict() },
       responses: {
         200: { description: 'The trends', content: { 'application/json': { schema: TrendsSchema } } },
         ...errorResponses,
@@ -65,9 +60,7 @@ export function managementTrendRoutes() {
     }),
     async (c) => {
       const { from, to } = c.req.valid('query');
-      const span = monthIndex(to) - monthIndex(from) + 1;
-      if (span < 1) throw invalid('to', 'must not be before from');
-      if (span > MAX_MONTHS) throw invalid('to', `at most ${MAX_MONTHS} months after from`);
+      const span = monthSpan(from, to, MAX_MONTHS);
       const { principal, deps } = c.var;
       const [tenant] = await deps.sql<{ currency: string; minorUnits: number }[]>`
         select currency, currency_minor_units as "minorUnits" from tenants where id = ${principal.tenantId}`;
@@ -135,13 +128,4 @@ export function managementTrendRoutes() {
     },
   );
   return app;
-}
-
-function monthIndex(month: string): number {
-  const [year, number] = month.split('-').map(Number);
-  return (year ?? 0) * 12 + (number ?? 1) - 1;
-}
-
-function monthOf(index: number): string {
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 }

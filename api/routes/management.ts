@@ -9,16 +9,10 @@ import {
   vendorMonths,
 } from '../../db/views/management.js';
 import { allow, readers } from '../auth.js';
-import { invalid } from '../problems.js';
+import { monthRangeFields, monthSpan } from '../month-range.js';
 import { errorResponses, router, security } from '../router.js';
 
 export const MAX_MONTHS = 60;
-
-const Month = (name: string) =>
-  z
-    .string()
-    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM')
-    .openapi({ param: { name, in: 'query' }, example: '2026-01' });
 
 const decimal = z.string().openapi({ description: 'an exact decimal string' });
 const Change = z
@@ -83,7 +77,7 @@ export function managementRoutes() {
       security,
       summary: 'Month by month: totals, cost per customer and per user, vendors, changes, and who uses what',
       middleware: [allow(...readers)] as const,
-      request: { query: z.object({ from: Month('from'), to: Month('to') }).strict() },
+      request: { query: z.object(monthRangeFields()).strict() },
       responses: {
         200: {
           description: 'One entry per month from `from` to `to`, both included',
@@ -94,9 +88,7 @@ export function managementRoutes() {
     }),
     async (c) => {
       const { from, to } = c.req.valid('query');
-      const span = monthIndex(to) - monthIndex(from) + 1;
-      if (span < 1) throw invalid('to', 'must not be before from');
-      if (span > MAX_MONTHS) throw invalid('to', `at most ${MAX_MONTHS} months after from`);
+      monthSpan(from, to, MAX_MONTHS);
       const { principal, deps } = c.var;
       const [tenant] = await deps.sql<{ currency: string; minorUnits: number }[]>`
         select currency, currency_minor_units as "minorUnits" from tenants where id = ${principal.tenantId}`;
@@ -144,9 +136,4 @@ function figures(row: MonthRow) {
     costPerUser: row.costPerUser,
     change: row.changeAmount === null ? null : { amount: row.changeAmount, percent: row.changePercent },
   };
-}
-
-function monthIndex(month: string): number {
-  const [year, number] = month.split('-').map(Number);
-  return (year ?? 0) * 12 + (number ?? 1) - 1;
 }

@@ -4,18 +4,12 @@ import { monthPeriods } from '../../db/views/management.js';
 import { periodRevision } from '../../db/views/period-revision.js';
 import { periodReconciliation } from '../../db/views/reconciliation.js';
 import { allow, staff } from '../auth.js';
-import { invalid } from '../problems.js';
+import { monthIndex, monthOf, monthRangeFields, monthSpan } from '../month-range.js';
 import { errorResponses, router, security } from '../router.js';
 import { decimal } from './view-shapes.js';
 
 /** Each month's match reads a million vendor lines at most a few times: keep the range short. */
 export const MAX_MARGIN_MONTHS = 24;
-
-const Month = (name: string) =>
-  z
-    .string()
-    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM')
-    .openapi({ param: { name, in: 'query' }, example: '2026-10' });
 
 const Figures = { billed: decimal, cost: decimal, margin: decimal, linesWithoutCost: z.number().int() };
 const MarginTrendSchema = z
@@ -54,9 +48,7 @@ export function marginRoutes() {
         'Month by month: billed, vendor cost and margin, per vendor (periods counted in the month they end)',
       middleware: [allow(...staff)] as const,
       request: {
-        query: z
-          .object({ from: Month('from'), to: Month('to'), vendor: z.string().min(1).optional() })
-          .strict(),
+        query: z.object({ ...monthRangeFields('2026-10'), vendor: z.string().min(1).optional() }).strict(),
       },
       responses: {
         200: {
@@ -68,14 +60,12 @@ export function marginRoutes() {
     }),
     async (c) => {
       const { from, to, vendor } = c.req.valid('query');
-      const span = monthIndex(to) - monthIndex(from) + 1;
-      if (span < 1) throw invalid('to', 'must not be before from');
-      if (span > MAX_MARGIN_MONTHS) throw invalid('to', `at most ${MAX_MARGIN_MONTHS} months after from`);
+      monthSpan(from, to, MAX_MARGIN_MONTHS);
       const { principal, deps } = c.var;
       const periods = await monthPeriods(deps.sql, { tenantId: principal.tenantId, from, to, minorUnits: 2 });
       const months = [];
       for (let index = monthIndex(from); index <= monthIndex(to); index++) {
-        const month = `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+        const month = monthOf(index);
         const inMonth = periods.filter((p) => p.month === month);
         const vendors = new Map<
           string,
@@ -125,9 +115,4 @@ export function marginRoutes() {
     },
   );
   return app;
-}
-
-function monthIndex(month: string): number {
-  const [year, number] = month.split('-').map(Number);
-  return (year as number) * 12 + (number as number) - 1;
 }

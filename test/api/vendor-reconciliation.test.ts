@@ -579,3 +579,73 @@ describe('GET /v1/periods/{period}/export.xlsx?reconciliation=true', () => {
     ]);
   });
 });
+
+describe('/v1/vendor-mappings/{customers,products}', () => {
+  // Both kinds are built by one route factory: each kind's list, create, conflict, unknown target,
+  // removal and audit trail are pinned here, under a vendor no other test uses.
+  it('lists, creates, refuses, removes and audits each kind of mapping', async () => {
+    const vendor = 'Pax8';
+    const kinds = [
+      {
+        path: 'customers',
+        noun: 'customer',
+        field: 'vendorCustomerId',
+        vendorId: 'pax8-contoso',
+        target: ['customer', 'contoso'],
+        shown: { customer: { ref: 'contoso', name: 'Contoso' } },
+        unknown: "no customer 'nobody'",
+      },
+      {
+        path: 'products',
+        noun: 'product',
+        field: 'vendorProductId',
+        vendorId: 'pax8-bp',
+        target: ['sku', 'M365-BP'],
+        shown: { sku: 'M365-BP' },
+        unknown: "no SKU 'nobody'",
+      },
+    ] as const;
+    for (const kind of kinds) {
+      const url = `/v1/vendor-mappings/${kind.path}`;
+      const [targetField, ref] = kind.target;
+      const body = { vendor, [kind.field]: kind.vendorId, [targetField]: ref };
+      const created = await api.call('POST', url, finance, body);
+      const mapping = {
+        id: created.json.id,
+        vendor,
+        [kind.field]: kind.vendorId,
+        ...kind.shown,
+        createdBy: expect.any(String),
+      };
+      expect([created.status, created.json]).toEqual([201, mapping]);
+      const listed = await api.call('GET', `${url}?vendor=${vendor}`, operator);
+      expect([listed.status, listed.json]).toEqual([200, { mappings: [mapping] }]);
+      const again = await api.call('POST', url, finance, body);
+      expect([again.status, again.json.detail]).toEqual([
+        409,
+        `${vendor} ${kind.noun} '${kind.vendorId}' is already mapped`,
+      ]);
+      const unknown = await api.call('POST', url, finance, { ...body, [targetField]: 'nobody' });
+      expect([unknown.status, unknown.json.errors]).toEqual([
+        400,
+        [{ field: targetField, reason: kind.unknown }],
+      ]);
+      expect((await api.call('DELETE', `${url}/${created.json.id}`, customerToken)).status).toBe(403);
+      expect((await api.call('DELETE', `${url}/${created.json.id}`, finance)).status).toBe(204);
+      const gone = await api.call('DELETE', `${url}/${created.json.id}`, finance);
+      expect([gone.status, gone.json.detail]).toEqual([
+        404,
+        `no vendor ${kind.noun} mapping ${created.json.id}`,
+      ]);
+      expect((await api.call('GET', `${url}?vendor=${vendor}`, operator)).json).toEqual({ mappings: [] });
+      const subject = `vendor_${kind.noun}_mapping:${created.json.id}`;
+      const trail = await sql<{ action: string; details: Record<string, unknown> }[]>`
+        select action, details - 'requestId' as details from audit_log
+        where tenant_id = ${tenantId} and subject = ${subject} order by id`;
+      expect(trail.map((row) => [row.action, row.details])).toEqual([
+        [`vendor_${kind.noun}_mapping.created`, body],
+        [`vendor_${kind.noun}_mapping.deleted`, {}],
+      ]);
+    }
+  });
+});

@@ -526,6 +526,26 @@ describe('GET /v1/management', () => {
     }
     expect((await api.call('GET', '/v1/management?from=2026-01', admin)).status).toBe(400);
   });
+
+  it('refuses a backwards or too long month range on every month-by-month view, naming to', async () => {
+    const views: [string, number][] = [
+      ['/v1/management', 60],
+      ['/v1/management/trends', 60],
+      ['/v1/management/margins', 24],
+    ];
+    for (const [path, max] of views) {
+      const backwards = await api.call('GET', `${path}?from=2026-02&to=2026-01`, admin);
+      expect([backwards.status, backwards.json.errors]).toEqual([
+        400,
+        [{ field: 'to', reason: 'must not be before from' }],
+      ]);
+      const long = await api.call('GET', `${path}?from=2020-01&to=2026-01`, admin);
+      expect([long.status, long.json.errors]).toEqual([
+        400,
+        [{ field: 'to', reason: `at most ${max} months after from` }],
+      ]);
+    }
+  });
 });
 
 describe('the OpenAPI document', () => {
