@@ -28,6 +28,9 @@ export default defineConfig({
           globalSetup: ['test/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // Browser tests poll what a page shows; on a loaded 2-core machine a page and its lazy
+          // chunk can take longer than expect.poll's default second to appear.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],

@@ -59,11 +59,10 @@ export function serveConsole(app: OpenAPIHono<AppEnv>): void {
     }),
   );
 
-  app.get('*', async (c) => {
+  app.get('*', async (c, next) => {
     const url = c.req.path;
-    if (API_PREFIXES.some((prefix) => url === prefix || url.startsWith(`${prefix}/`))) {
-      return problem(c, 404, 'Not Found', { detail: `no route for ${c.req.method} ${url}` });
-    }
+    // The API's own paths are never the console's: routes registered later, else the API's 404 problem.
+    if (API_PREFIXES.some((prefix) => url === prefix || url.startsWith(`${prefix}/`))) return next();
     const file = path.resolve(consoleDist, `.${decodeURIComponent(url)}`);
     const inside = file.startsWith(`${consoleDist}${path.sep}`);
     if (inside && path.extname(file) !== '' && existsSync(file)) {

@@ -317,10 +317,11 @@ describe('dates', () => {
 
 describe('the catch-all', () => {
   const failing = apiForTests(database, { client: undefined, closes: undefined } as never);
-  failing.app.get('/boom', () => {
+  // Under /health, which needs no token and which the console's page fallback leaves to the API.
+  failing.app.get('/health/boom', () => {
     throw new Error('relation "nothing" does not exist');
   });
-  failing.app.get('/temporal-down', () => {
+  failing.app.get('/health/temporal-down', () => {
     const grpc = Object.assign(new Error('14 UNAVAILABLE: No connection established'), {
       code: 14,
       details: 'No connection established',
@@ -330,7 +331,7 @@ describe('the catch-all', () => {
   });
 
   it('answers any other error with a 500 naming the request id, not Temporal', async () => {
-    const response = await failing.call('GET', '/boom');
+    const response = await failing.call('GET', '/health/boom');
     expect(response.status).toBe(500);
     expect(response.json).toEqual({
       type: 'about:blank',
@@ -342,7 +343,7 @@ describe('the catch-all', () => {
   });
 
   it('answers 503 only when Temporal itself is unreachable', async () => {
-    const response = await failing.call('GET', '/temporal-down');
+    const response = await failing.call('GET', '/health/temporal-down');
     expect([response.status, response.json.title, response.json.detail]).toEqual([
       503,
       'Service Unavailable',
