@@ -568,6 +568,24 @@ describe('errors', () => {
     expect(deeper.json).toEqual(odataError(deeper, 'NotFound', 'no route for GET /odata/Items/1/amount'));
   });
 
+  it('documents the OData error format for every /odata error answer in the OpenAPI document', async () => {
+    const document = (await api.call('GET', '/openapi.json')).json;
+    const odata = Object.entries(document.paths).filter(([path]) => path.startsWith('/odata'));
+    expect(odata.map(([path]) => path)).toEqual([
+      '/odata',
+      '/odata/$metadata',
+      '/odata/{entitySet}/$count',
+      '/odata/{entitySet}',
+    ]);
+    for (const [, operations] of odata) {
+      const { responses } = (operations as { get: { responses: Record<string, { content: object }> } }).get;
+      for (const status of ['400', '401', '403', '404'])
+        expect(responses[status]?.content).toEqual({
+          'application/json': { schema: { $ref: '#/components/schemas/ODataError' } },
+        });
+    }
+  });
+
   it('keeps problem+json on /v1', async () => {
     const response = await get('/v1/periods/abc');
     expect(response.status).toBe(400);
