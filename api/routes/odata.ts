@@ -5,7 +5,7 @@ import { basePath } from 'hono/route';
 import { allow, authenticate, readers } from '../auth.js';
 import type { AppEnv } from '../context.js';
 import { entitySet, entitySets, type FeedScope } from '../odata/entity-sets.js';
-import { odataErrorResponses, odataErrors } from '../odata/errors.js';
+import { odataErrorResponses } from '../odata/errors.js';
 import { collectionJson, jsonContentType, wantsIeee754 } from '../odata/json.js';
 import { metadataDocument } from '../odata/metadata.js';
 import { countRows, filterTree, type QueryOptions, readPage } from '../odata/query.js';
@@ -84,7 +84,6 @@ const Collection = z.object({
 export function odataRoutes() {
   const app = router();
   app.use('*', odataVersion);
-  app.use('*', odataErrors);
   app.use('*', authenticateBasic);
 
   const serviceDocument = (c: Context<AppEnv>) => {

@@ -568,6 +568,21 @@ describe('errors', () => {
     expect(deeper.json).toEqual(odataError(deeper, 'NotFound', 'no route for GET /odata/Items/1/amount'));
   });
 
+  it('answers the guards in front of the feed (bad text, unknown methods) as OData errors too', async () => {
+    const nul = await get('/odata/Items?$skiptoken=%00');
+    expect(nul.status).toBe(400);
+    expect(nul.headers.get('content-type')).toBe('application/json');
+    expect(nul.json).toEqual(
+      odataError(nul, 'BadRequest', '$skiptoken: contains a NUL character', [
+        { field: '$skiptoken', reason: 'contains a NUL character' },
+      ]),
+    );
+    const post = await api.call('POST', '/odata/Items', admin, {});
+    expect(post.status).toBe(405);
+    expect(post.headers.get('content-type')).toBe('application/json');
+    expect(post.json.error.code).toBe('MethodNotAllowed');
+  });
+
   it('documents the OData error format for every /odata error answer in the OpenAPI document', async () => {
     const document = (await api.call('GET', '/openapi.json')).json;
     const odata = Object.entries(document.paths).filter(([path]) => path.startsWith('/odata'));
@@ -603,7 +618,7 @@ describe('authentication and scope', () => {
   });
 
   it('answers 401 with a Basic challenge, so Excel and Power BI ask for credentials', async () => {
-    for (const path of ['/odata/', '/odata/$metadata', '/odata/Items']) {
+    for (const path of ['/odata', '/odata/', '/odata/$metadata', '/odata/Items']) {
       const response = await api.call('GET', path);
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toBe('Basic realm="Monthend"');
