@@ -6,6 +6,7 @@ import { TenantConfigError } from '../billing/index.js';
 import { authenticate } from './auth.js';
 import { serveConsole } from './console-assets.js';
 import type { ApiDependencies, AppEnv } from './context.js';
+import { odataErrors } from './odata/errors.js';
 import { ProblemError, problem } from './problems.js';
 import { rejectInvalidText, rejectUnknownMethods } from './request-guards.js';
 import { unsupportedMediaType } from './router.js';
@@ -47,6 +48,8 @@ export function createApp(deps: ApiDependencies) {
     await next();
     c.header('x-request-id', c.get('requestId'));
   });
+  // Before the guards below, so their problems under /odata are OData errors too.
+  app.use('/odata/*', odataErrors);
   app.use(
     rejectUnknownMethods(app, [
       { method: 'GET', path: '/health' },

@@ -70,6 +70,9 @@ const items: EntitySet = {
     id('periodId', 'i.period_id'),
     date('periodStart', 'p.start_date'),
     date('periodEnd', 'p.end_date'),
+    // Read with the rows, so a draft's figures are never mistaken for approved ones.
+    text('periodStatus', 'p.status::text'),
+    int('periodRevision', 'p.revision'),
     id('customerId', 'i.customer_id'),
     text('customerRef', 'c.ref'),
     text('customerName', 'i.customer_name'),
@@ -121,6 +124,8 @@ const customerTotals: EntitySet = {
     id('customerId', 'r.customer_id'),
     date('periodStart', 'p.start_date'),
     date('periodEnd', 'p.end_date'),
+    text('periodStatus', 'p.status::text'),
+    int('periodRevision', 'p.revision'),
     text('customerRef', 'c.ref'),
     text('customerName', 'pc.name'),
     text('parentRef', 'parent.ref', true),

@@ -5,11 +5,12 @@ import { basePath } from 'hono/route';
 import { allow, authenticate, readers } from '../auth.js';
 import type { AppEnv } from '../context.js';
 import { entitySet, entitySets, type FeedScope } from '../odata/entity-sets.js';
+import { odataErrorResponses } from '../odata/errors.js';
 import { collectionJson, jsonContentType, wantsIeee754 } from '../odata/json.js';
 import { metadataDocument } from '../odata/metadata.js';
 import { countRows, filterTree, type QueryOptions, readPage } from '../odata/query.js';
 import { notFound, ProblemError } from '../problems.js';
-import { errorResponses, router, security } from '../router.js';
+import { router, security } from '../router.js';
 
 /** Server-driven paging: no page is larger, whatever `Prefer: odata.maxpagesize` asks. */
 export const MAX_PAGE_SIZE = 5_000;
@@ -114,7 +115,7 @@ export function odataRoutes() {
             },
           },
         },
-        ...errorResponses,
+        ...odataErrorResponses,
       },
     }),
     serviceDocument,
@@ -130,7 +131,7 @@ export function odataRoutes() {
       summary: 'The CSDL XML metadata: entity types, their keys and column types',
       responses: {
         200: { description: 'CSDL XML', content: { 'application/xml': { schema: z.string() } } },
-        ...errorResponses,
+        ...odataErrorResponses,
       },
     }),
     (c) => c.body(metadataDocument(), 200, { 'content-type': 'application/xml;charset=utf-8' }),
@@ -147,7 +148,7 @@ export function odataRoutes() {
       request: { params: SetParam, query: CountQuery },
       responses: {
         200: { description: 'The count', content: { 'text/plain': { schema: z.string() } } },
-        ...errorResponses,
+        ...odataErrorResponses,
       },
     }),
     async (c) => {
@@ -179,7 +180,7 @@ export function odataRoutes() {
       request: { params: SetParam, query: Query },
       responses: {
         200: { description: 'A page of rows', content: { [jsonContentType(false)]: { schema: Collection } } },
-        ...errorResponses,
+        ...odataErrorResponses,
       },
     }),
     async (c) => {

@@ -183,6 +183,12 @@ describe('service document and $metadata', () => {
     expect(property('amount')).toBe('Type="Edm.Decimal" Nullable="false" Precision="20" Scale="4"');
     expect(property('unitPrice')).toBe('Type="Edm.Decimal" Nullable="false" Precision="20" Scale="6"');
     expect(property('billable')).toBe('Type="Edm.Boolean" Nullable="false"');
+    expect(property('periodStatus')).toBe('Type="Edm.String" Nullable="false"');
+    expect(property('periodRevision')).toBe('Type="Edm.Int32" Nullable="false"');
+    const total = /<EntityType Name="CustomerTotal">([\s\S]*?)<\/EntityType>/.exec(xml)?.[1] ?? '';
+    expect(total).toContain(
+      '<Property Name="periodStatus" Type="Edm.String" Nullable="false"/>\n        <Property Name="periodRevision" Type="Edm.Int32" Nullable="false"/>',
+    );
     expect(xml).toContain('<Key><PropertyRef Name="periodId"/><PropertyRef Name="customerId"/></Key>');
   });
 });
@@ -248,6 +254,8 @@ describe('Items', () => {
         periodId: expect.any(Number),
         periodStart: '2026-01-01',
         periodEnd: '2026-01-31',
+        periodStatus: 'open',
+        periodRevision: 1,
         customerId: await customerId('e1'),
         customerRef: 'e1',
         customerName: 'Northwind',
@@ -352,6 +360,45 @@ describe('Items', () => {
   });
 });
 
+describe("each period's status on Items and CustomerTotals", () => {
+  it('reads status and revision with the rows, filterable, so drafts never pass for approved', async () => {
+    const tenant = uniqueTenantId('odata-status');
+    await seedSeats(sql, tenant);
+    for (const date of ['2026-01-15', '2026-02-15']) {
+      const period = await openPeriod(sql, { tenantId: tenant, date });
+      await runStages(sql, period.periodId);
+      if (date === '2026-01-15') await approvePeriod(sql, period.periodId);
+    }
+    const token = await api.token(tenant, 'finance');
+    const rows = async (path: string) => {
+      const response = await get(path, token);
+      expect(response.status).toBe(200);
+      return response.json.value;
+    };
+    const item = (periodEnd: string, periodStatus: string, amount: number) => ({
+      periodEnd,
+      periodStatus,
+      periodRevision: 1,
+      amount,
+    });
+    const january = [31, 31, 21].map((amount) => item('2026-01-31', 'approved', amount));
+    const february = [31, 31, 31].map((amount) => item('2026-02-28', 'open', amount));
+    const select = '$select=periodEnd,periodStatus,periodRevision,amount&$orderby=periodEnd,id';
+    expect(await rows(`/odata/Items?${select}`)).toEqual([...january, ...february]);
+    const approved = encodeURIComponent("periodStatus eq 'approved'");
+    expect(await rows(`/odata/Items?$filter=${approved}&${select}`)).toEqual(january);
+    const totals = '$select=periodEnd,periodStatus,periodRevision,amount&$orderby=periodEnd';
+    expect(await rows(`/odata/CustomerTotals?$filter=${approved}&${totals}`)).toEqual([
+      item('2026-01-31', 'approved', 83),
+    ]);
+    const drafts = encodeURIComponent("periodStatus ne 'approved' and periodRevision eq 1");
+    expect(await rows(`/odata/CustomerTotals?$filter=${drafts}&${totals}`)).toEqual([
+      item('2026-02-28', 'open', 93),
+    ]);
+    expect((await get(`/odata/Items/$count?$filter=${approved}`, token)).text).toBe('3');
+  });
+});
+
 describe('CustomerTotals, Periods, Customers', () => {
   it('gives per-customer totals of each current period from the roll-ups', async () => {
     const response = await get(
@@ -453,43 +500,112 @@ describe('CustomerTotals, Periods, Customers', () => {
 });
 
 describe('errors', () => {
-  it('answers a bad $filter with a 400 problem naming the position', async () => {
+  /** The OData JSON error body, its request id taken from the answer's header. */
+  const odataError = (
+    response: { headers: Headers },
+    code: string,
+    message: string,
+    errors: { field: string; reason: string }[] = [],
+  ) => ({
+    error: {
+      code,
+      message,
+      ...(errors.length === 1 ? { target: errors[0]?.field } : {}),
+      ...(errors.length > 0
+        ? { details: errors.map((e) => ({ code, message: e.reason, target: e.field })) }
+        : {}),
+      innererror: { requestId: response.headers.get('x-request-id') },
+    },
+  });
+
+  it('answers a bad $filter with a 400 OData error naming the option and the position', async () => {
     const response = await get(`/odata/Items?$filter=${encodeURIComponent('amount gt')}`);
     expect(response.status).toBe(400);
     expect(response.headers.get('odata-version')).toBe('4.0');
-    expect(response.headers.get('content-type')).toBe('application/problem+json');
-    expect(response.json).toMatchObject({
-      title: 'Invalid request',
-      detail: '$filter: expected a field or a value, found the end of $filter at position 9',
-      errors: [
-        { field: '$filter', reason: 'expected a field or a value, found the end of $filter at position 9' },
-      ],
-    });
+    expect(response.headers.get('content-type')).toBe('application/json');
+    const reason = 'expected a field or a value, found the end of $filter at position 9';
+    expect(response.json).toEqual(
+      odataError(response, 'BadRequest', `$filter: ${reason}`, [{ field: '$filter', reason }]),
+    );
     const unknown = await get(`/odata/Items?$filter=${encodeURIComponent("amount gt 1 and price eq 'x'")}`);
     expect(unknown.status).toBe(400);
-    expect(unknown.json.errors[0].reason).toMatch(
+    expect(unknown.json.error.target).toBe('$filter');
+    expect(unknown.json.error.details[0].message).toMatch(
       /^unknown field 'price' \(known: id, periodId, .*\) at position 16$/,
     );
   });
 
-  it('rejects unknown fields in $select and $orderby, bad options, tokens and sets', async () => {
+  it('rejects unknown fields in $select and $orderby, bad options, tokens, sets and keys', async () => {
     const select = await get('/odata/Items?$select=id,nope');
     expect(select.status).toBe(400);
-    expect(select.json.errors[0]).toMatchObject({ field: '$select' });
-    expect(select.json.errors[0].reason).toMatch(/^unknown field 'nope' \(known: id, /);
+    expect(select.headers.get('content-type')).toBe('application/json');
+    expect(select.json.error).toMatchObject({ code: 'BadRequest', target: '$select' });
+    expect(select.json.error.details[0].message).toMatch(/^unknown field 'nope' \(known: id, /);
     const orderby = await get('/odata/Items?$orderby=amount sideways');
-    expect(orderby.json.errors).toEqual([
-      { field: '$orderby', reason: "expected 'field asc' or 'field desc', got 'amount sideways'" },
-    ]);
-    expect((await get('/odata/Items?$top=-1')).json.errors[0].field).toBe('$top');
-    expect((await get('/odata/Items?$expand=Customer')).status).toBe(400);
+    const sideways = "expected 'field asc' or 'field desc', got 'amount sideways'";
+    expect(orderby.json).toEqual(
+      odataError(orderby, 'BadRequest', `$orderby: ${sideways}`, [{ field: '$orderby', reason: sideways }]),
+    );
+    expect((await get('/odata/Items?$top=-1')).json.error.target).toBe('$top');
+    const expand = await get('/odata/Items?$expand=Customer');
+    expect(expand.status).toBe(400);
+    expect(expand.json.error).toMatchObject({ code: 'BadRequest', target: '$expand' });
     const token = await get('/odata/Items?$skiptoken=bm9wZQ');
-    expect(token.json.errors).toEqual([
-      { field: '$skiptoken', reason: 'not a token of this query: follow @odata.nextLink as given' },
-    ]);
+    const refused = 'not a token of this query: follow @odata.nextLink as given';
+    expect(token.json).toEqual(
+      odataError(token, 'BadRequest', `$skiptoken: ${refused}`, [{ field: '$skiptoken', reason: refused }]),
+    );
     const set = await get('/odata/Invoices');
     expect(set.status).toBe(404);
-    expect(set.json.detail).toBe("no entity set 'Invoices'");
+    expect(set.headers.get('content-type')).toBe('application/json');
+    expect(set.json).toEqual(odataError(set, 'NotFound', "no entity set 'Invoices'"));
+    // A key segment is not served: an unknown path, answered as an OData error too.
+    const key = await get('/odata/Items(abc)');
+    expect(key.status).toBe(404);
+    expect(key.json).toEqual(odataError(key, 'NotFound', "no entity set 'Items(abc)'"));
+    const deeper = await get('/odata/Items/1/amount');
+    expect(deeper.status).toBe(404);
+    expect(deeper.json).toEqual(odataError(deeper, 'NotFound', 'no route for GET /odata/Items/1/amount'));
+  });
+
+  it('answers the guards in front of the feed (bad text, unknown methods) as OData errors too', async () => {
+    const nul = await get('/odata/Items?$skiptoken=%00');
+    expect(nul.status).toBe(400);
+    expect(nul.headers.get('content-type')).toBe('application/json');
+    expect(nul.json).toEqual(
+      odataError(nul, 'BadRequest', '$skiptoken: contains a NUL character', [
+        { field: '$skiptoken', reason: 'contains a NUL character' },
+      ]),
+    );
+    const post = await api.call('POST', '/odata/Items', admin, {});
+    expect(post.status).toBe(405);
+    expect(post.headers.get('content-type')).toBe('application/json');
+    expect(post.json.error.code).toBe('MethodNotAllowed');
+  });
+
+  it('documents the OData error format for every /odata error answer in the OpenAPI document', async () => {
+    const document = (await api.call('GET', '/openapi.json')).json;
+    const odata = Object.entries(document.paths).filter(([path]) => path.startsWith('/odata'));
+    expect(odata.map(([path]) => path)).toEqual([
+      '/odata',
+      '/odata/$metadata',
+      '/odata/{entitySet}/$count',
+      '/odata/{entitySet}',
+    ]);
+    for (const [, operations] of odata) {
+      const { responses } = (operations as { get: { responses: Record<string, { content: object }> } }).get;
+      for (const status of ['400', '401', '403', '404'])
+        expect(responses[status]?.content).toEqual({
+          'application/json': { schema: { $ref: '#/components/schemas/ODataError' } },
+        });
+    }
+  });
+
+  it('keeps problem+json on /v1', async () => {
+    const response = await get('/v1/periods/abc');
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(response.json).toMatchObject({ title: 'Invalid request', errors: [{ field: 'period' }] });
   });
 });
 
@@ -502,16 +618,33 @@ describe('authentication and scope', () => {
   });
 
   it('answers 401 with a Basic challenge, so Excel and Power BI ask for credentials', async () => {
-    for (const path of ['/odata/', '/odata/$metadata', '/odata/Items']) {
+    for (const path of ['/odata', '/odata/', '/odata/$metadata', '/odata/Items']) {
       const response = await api.call('GET', path);
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toBe('Basic realm="Monthend"');
       expect(response.headers.get('odata-version')).toBe('4.0');
+      expect(response.headers.get('content-type')).toBe('application/json');
+      expect(response.json).toEqual({
+        error: {
+          code: 'Unauthorized',
+          message:
+            'missing credentials: sign in with HTTP Basic, any user name and an API token as the password',
+          innererror: { requestId: response.headers.get('x-request-id') },
+        },
+      });
     }
     const wrong = `Basic ${Buffer.from('excel:mt_wrong').toString('base64')}`;
     const response = await api.call('GET', '/odata/Items', undefined, undefined, { authorization: wrong });
     expect(response.status).toBe(401);
-    expect(response.json.detail).toBe('unknown or revoked token');
+    expect(response.headers.get('www-authenticate')).toBe('Basic realm="Monthend"');
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(response.json).toEqual({
+      error: {
+        code: 'Unauthorized',
+        message: 'unknown or revoked token',
+        innererror: { requestId: response.headers.get('x-request-id') },
+      },
+    });
   });
 
   it("shows a customer token only its subtree, with the reseller's totals reconciling", async () => {

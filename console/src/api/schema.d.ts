@@ -5536,22 +5536,22 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request does not match its schema: every field and reason is listed */
+                /** @description A query option is not valid: target names it, details list every reason */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/json": components["schemas"]["ODataError"];
                     };
                 };
-                /** @description No token, or an unknown or revoked one */
+                /** @description No token, or an unknown or revoked one (with a Basic challenge) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/json": components["schemas"]["ODataError"];
                     };
                 };
                 /** @description The token's role may not do this */
@@ -5560,16 +5560,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/json": components["schemas"]["ODataError"];
                     };
                 };
-                /** @description Not found in the caller’s tenant (or customer scope) */
+                /** @description No such entity set or path */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/json": components["schemas"]["ODataError"];
                     };
                 };
             };
@@ -5608,22 +5608,22 @@ export interface paths {
                         "application/xml": string;
                     };
                 };
-                /** @description The request does not match its schema: every field and reason is listed */
+                /** @description A query option is not valid: target names it, details list every reason */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/json": components["schemas"]["ODataError"];
                     };
                 };
-                /** @description No token, or an unknown or revoked one */
+                /** @description No token, or an unknown or revoked one (with a Basic challenge) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/json": components["schemas"]["ODataError"];
                     };
                 };
                 /** @description The token's role may not do this */
@@ -5632,16 +5632,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/json": components["schemas"]["ODataError"];
                     };
                 };
-                /** @description Not found in the caller’s tenant (or customer scope) */
+                /** @description No such entity set or path */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/json": components["schemas"]["ODataError"];
                     };
                 };
             };
@@ -5684,22 +5684,22 @@ export interface paths {
                         "text/plain": string;
                     };
                 };
-                /** @description The request does not match its schema: every field and reason is listed */
+                /** @description A query option is not valid: target names it, details list every reason */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/json": components["schemas"]["ODataError"];
                     };
                 };
-                /** @description No token, or an unknown or revoked one */
+                /** @description No token, or an unknown or revoked one (with a Basic challenge) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/json": components["schemas"]["ODataError"];
                     };
                 };
                 /** @description The token's role may not do this */
@@ -5708,16 +5708,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/json": components["schemas"]["ODataError"];
                     };
                 };
-                /** @description Not found in the caller’s tenant (or customer scope) */
+                /** @description No such entity set or path */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/json": components["schemas"]["ODataError"];
                     };
                 };
             };
@@ -5778,22 +5778,22 @@ export interface paths {
                         };
                     };
                 };
-                /** @description The request does not match its schema: every field and reason is listed */
+                /** @description A query option is not valid: target names it, details list every reason */
                 400: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/json": components["schemas"]["ODataError"];
                     };
                 };
-                /** @description No token, or an unknown or revoked one */
+                /** @description No token, or an unknown or revoked one (with a Basic challenge) */
                 401: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/json": components["schemas"]["ODataError"];
                     };
                 };
                 /** @description The token's role may not do this */
@@ -5802,16 +5802,16 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/json": components["schemas"]["ODataError"];
                     };
                 };
-                /** @description Not found in the caller’s tenant (or customer scope) */
+                /** @description No such entity set or path */
                 404: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/problem+json": components["schemas"]["Problem"];
+                        "application/json": components["schemas"]["ODataError"];
                     };
                 };
             };
@@ -6721,6 +6721,21 @@ export interface components {
                 /** @description an exact decimal, as PostgreSQL numeric::text */
                 chargedAmount: string;
             }[];
+        };
+        ODataError: {
+            error: {
+                code: string;
+                message: string;
+                target?: string;
+                details?: {
+                    code: string;
+                    message: string;
+                    target?: string;
+                }[];
+                innererror?: {
+                    requestId?: string;
+                };
+            };
         };
     };
     responses: never;
