@@ -1,7 +1,8 @@
-import { Alert, Button, Card, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { ApiError } from '../../api/client';
 import { QueryState } from '../../components/QueryState';
+import { Section } from '../../components/Section';
 import { formatDecimal } from '../../format';
 import { useCreateMapping, useMappings, useSkus, useUnmapped, useVendorDiscounts } from '../../hooks/catalog';
 import { useCan, useSession } from '../../hooks/session';
@@ -14,10 +15,7 @@ export function CatalogPage() {
   return (
     <Stack>
       <Title order={2}>Catalog</Title>
-      <Card withBorder>
-        <Title order={3} size="h4">
-          SKUs
-        </Title>
+      <Section title="SKUs">
         <QueryState
           query={skus}
           label="SKUs"
@@ -57,7 +55,7 @@ export function CatalogPage() {
             </Table>
           )}
         </QueryState>
-      </Card>
+      </Section>
       {staff ? <StaffCatalog skuCodes={skus.data?.skus.map((s) => s.code) ?? []} /> : null}
     </Stack>
   );
@@ -70,10 +68,7 @@ function StaffCatalog({ skuCodes }: { skuCodes: string[] }) {
   const canMap = useCan('writeCatalog');
   return (
     <>
-      <Card withBorder>
-        <Title order={3} size="h4">
-          Unmapped elements
-        </Title>
+      <Section title="Unmapped elements">
         <QueryState
           query={unmapped}
           label="unmapped elements"
@@ -111,11 +106,8 @@ function StaffCatalog({ skuCodes }: { skuCodes: string[] }) {
             </Table>
           )}
         </QueryState>
-      </Card>
-      <Card withBorder>
-        <Title order={3} size="h4">
-          Mappings
-        </Title>
+      </Section>
+      <Section title="Mappings">
         <QueryState
           query={mappings}
           label="mappings"
@@ -145,11 +137,8 @@ function StaffCatalog({ skuCodes }: { skuCodes: string[] }) {
             </Table>
           )}
         </QueryState>
-      </Card>
-      <Card withBorder>
-        <Title order={3} size="h4">
-          Vendor discounts
-        </Title>
+      </Section>
+      <Section title="Vendor discounts">
         <QueryState
           query={discounts}
           label="vendor discounts"
@@ -173,7 +162,7 @@ function StaffCatalog({ skuCodes }: { skuCodes: string[] }) {
             </Table>
           )}
         </QueryState>
-      </Card>
+      </Section>
     </>
   );
 }

@@ -1,7 +1,8 @@
-import { Badge, Button, Card, Group, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Group, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { QueryState } from '../../components/QueryState';
+import { Section } from '../../components/Section';
 import { formatDate } from '../../format';
 import {
   type Customer,
@@ -108,10 +109,13 @@ function CustomerPanel({
   const { tenant } = useSession();
   return (
     <Stack>
-      <Card withBorder>
-        <Title order={3} size="h4">
-          {customer.name} ({customer.ref})
-        </Title>
+      <Section
+        title={
+          <>
+            {customer.name} ({customer.ref})
+          </>
+        }
+      >
         <Text size="sm">
           {`Since ${formatDate(customer.createdAt.slice(0, 10))}, invoiced to ${customer.invoiceTo ?? 'itself'}, `}
           {`reseller billing ${customer.resellerBilling.replace('_', ' ')}.`}
@@ -120,7 +124,7 @@ function CustomerPanel({
         <QueryState query={history} label="name history">
           {(data) => <NameHistory names={data.names} zone={tenant.timeZone} label="Customer name history" />}
         </QueryState>
-      </Card>
+      </Section>
       <UserPanel customer={customer.ref} user={user} onUser={onUser} />
     </Stack>
   );

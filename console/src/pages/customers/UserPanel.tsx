@@ -1,7 +1,8 @@
-import { Accordion, Anchor, Card, NavLink, ScrollArea, Stack, Table, Text, Title } from '@mantine/core';
+import { Accordion, Anchor, NavLink, ScrollArea, Stack, Table, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import { Money } from '../../components/Money';
 import { QueryState } from '../../components/QueryState';
+import { Section } from '../../components/Section';
 import { currentMonth, formatDate, formatDecimal, formatInstant, monthWindow } from '../../format';
 import { useSession } from '../../hooks/session';
 import { useUserItemsByMonth, useUserNameHistory, useUsers } from '../../hooks/users';
@@ -18,10 +19,7 @@ export function UserPanel({
 }) {
   const users = useUsers(customer);
   return (
-    <Card withBorder>
-      <Title order={3} size="h4">
-        Users
-      </Title>
+    <Section title="Users">
       <QueryState
         query={users}
         label="users"
@@ -47,7 +45,7 @@ export function UserPanel({
         )}
       </QueryState>
       {user ? <UserDetail user={user} /> : null}
-    </Card>
+    </Section>
   );
 }
 

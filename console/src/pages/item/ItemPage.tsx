@@ -1,8 +1,9 @@
-import { Alert, Anchor, Card, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { Link, useParams } from 'react-router';
 import type { components } from '../../api/schema';
 import { Money } from '../../components/Money';
 import { QueryState } from '../../components/QueryState';
+import { Section } from '../../components/Section';
 import { formatDate, formatDecimal, formatInstant, formatPeriod } from '../../format';
 import { useSession } from '../../hooks/session';
 import { useExplanation } from '../../hooks/views';
@@ -29,10 +30,7 @@ export function ItemPage() {
             {item.billable ? '' : ' · not billable'}
           </Text>
           <SimpleGrid cols={{ base: 1, md: 2 }}>
-            <Card withBorder>
-              <Title order={3} size="h4">
-                The element it bills
-              </Title>
+            <Section title="The element it bills">
               {element ? (
                 <Text size="sm">
                   {element.kind} <strong>{element.name}</strong> ({element.service}/{element.product}),
@@ -56,11 +54,8 @@ export function ItemPage() {
                   <EntryRow label="Ended it" entry={changes.ended} />
                 </Table.Tbody>
               </Table>
-            </Card>
-            <Card withBorder>
-              <Title order={3} size="h4">
-                Rules that cut it
-              </Title>
+            </Section>
+            <Section title="Rules that cut it">
               {rules.length === 0 ? (
                 <Text size="sm">No rule applies to this element in this period.</Text>
               ) : (
@@ -98,12 +93,9 @@ export function ItemPage() {
                   </Table.Tbody>
                 </Table>
               ) : null}
-            </Card>
+            </Section>
           </SimpleGrid>
-          <Card withBorder>
-            <Title order={3} size="h4">
-              The arithmetic of its amount
-            </Title>
+          <Section title="The arithmetic of its amount">
             {sku ? (
               <Text size="sm">
                 SKU {sku.code} ({sku.name}): {sku.billingModel}, {sku.proration} proration,{' '}
@@ -140,7 +132,7 @@ export function ItemPage() {
                 <Money amount={item.amount} />.
               </Alert>
             )}
-          </Card>
+          </Section>
         </Stack>
       )}
     </QueryState>

@@ -1,4 +1,4 @@
-import { Card, Group, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Group, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useSearchParams } from 'react-router';
 import {
   Bar,
@@ -14,6 +14,7 @@ import {
 } from 'recharts';
 import { Money } from '../../components/Money';
 import { QueryState } from '../../components/QueryState';
+import { Section } from '../../components/Section';
 import { currentMonth, monthWindow } from '../../format';
 import { useManagement, useTrends } from '../../hooks/management';
 import { useSession } from '../../hooks/session';
@@ -71,10 +72,7 @@ export function ManagementPage() {
           }));
           return (
             <Stack>
-              <Card withBorder>
-                <Title order={3} size="h4">
-                  Totals per month and vendor
-                </Title>
+              <Section title="Totals per month and vendor">
                 <SimpleGrid cols={{ base: 1, lg: 2 }}>
                   <figure style={{ margin: 0 }} aria-label="Chart of the totals per month and vendor">
                     <ResponsiveContainer width="100%" height={260}>
@@ -126,7 +124,7 @@ export function ManagementPage() {
                     </Table.Tbody>
                   </Table>
                 </SimpleGrid>
-              </Card>
+              </Section>
               <CustomersOfLastMonth months={data.months} />
             </Stack>
           );
@@ -140,10 +138,7 @@ export function ManagementPage() {
             ...Object.fromEntries(m.skus.map((s) => [s.sku, Number(s.total)])),
           }));
           return (
-            <Card withBorder>
-              <Title order={3} size="h4">
-                Per SKU, and the top movers of {data.movers.month ?? 'the last month'}
-              </Title>
+            <Section title={<>Per SKU, and the top movers of {data.movers.month ?? 'the last month'}</>}>
               <SimpleGrid cols={{ base: 1, lg: 2 }}>
                 <figure style={{ margin: 0 }} aria-label="Chart of the totals per SKU and month">
                   <ResponsiveContainer width="100%" height={260}>
@@ -198,7 +193,7 @@ export function ManagementPage() {
                   </Table.Tbody>
                 </Table>
               </SimpleGrid>
-            </Card>
+            </Section>
           );
         }}
       </QueryState>
@@ -212,10 +207,7 @@ function CustomersOfLastMonth({ months }: { months: Months }) {
   const last = [...months].reverse().find((m) => m.customers.length > 0);
   if (!last) return null;
   return (
-    <Card withBorder>
-      <Title order={3} size="h4">
-        Cost per customer and per user, {last.month}
-      </Title>
+    <Section title={<>Cost per customer and per user, {last.month}</>}>
       <Table fz="sm" aria-label="Cost per customer">
         <Table.Thead>
           <Table.Tr>
@@ -243,6 +235,6 @@ function CustomersOfLastMonth({ months }: { months: Months }) {
       <Text size="xs" c="dimmed">
         Per-user cost divides the month's total by the users with items.
       </Text>
-    </Card>
+    </Section>
   );
 }

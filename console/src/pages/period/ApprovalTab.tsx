@@ -2,6 +2,7 @@ import { Card, SegmentedControl, SimpleGrid, Stack, Table, Text, Title } from '@
 import { useState } from 'react';
 import { Money } from '../../components/Money';
 import { QueryState } from '../../components/QueryState';
+import { Section } from '../../components/Section';
 import { formatDecimal, formatPeriod } from '../../format';
 import { type Level, useComparison, useTotals } from '../../hooks/views';
 import { Comparison } from './Comparison';
@@ -84,10 +85,7 @@ export function ApprovalTab({ period }: { period: string }) {
 function Adjustments({ period }: { period: string }) {
   const comparison = useComparison(period);
   return (
-    <Card withBorder>
-      <Title order={3} size="h4">
-        Adjustments of approved periods
-      </Title>
+    <Section title="Adjustments of approved periods">
       <QueryState query={comparison} label="adjustments">
         {({ adjustments }) =>
           adjustments.length === 0 ? (
@@ -127,6 +125,6 @@ function Adjustments({ period }: { period: string }) {
           )
         }
       </QueryState>
-    </Card>
+    </Section>
   );
 }

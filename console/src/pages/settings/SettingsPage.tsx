@@ -1,19 +1,8 @@
-import {
-  Alert,
-  Button,
-  Card,
-  Code,
-  Group,
-  NumberInput,
-  Select,
-  Stack,
-  Table,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Alert, Button, Code, Group, NumberInput, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { ApiError } from '../../api/client';
 import { QueryState } from '../../components/QueryState';
+import { Section } from '../../components/Section';
 import { formatDate, formatInstant, formatPeriod } from '../../format';
 import { useAudit } from '../../hooks/audit';
 import { useCan, useSession } from '../../hooks/session';
@@ -37,10 +26,7 @@ export function SettingsPage() {
       <Title order={2}>Settings</Title>
       <QueryState query={tenant} label="the tenant">
         {(data) => (
-          <Card withBorder>
-            <Title order={3} size="h4">
-              {data.name}
-            </Title>
+          <Section title={data.name}>
             <Text size="sm">
               Currency {data.currency} ({data.currencyMinorUnits} minor units), time zone {data.timeZone}.{' '}
               {data.currentPeriod
@@ -73,7 +59,7 @@ export function SettingsPage() {
               current={data.periodConfig?.mode ?? 'calendar'}
               day={data.periodConfig?.day ?? null}
             />
-          </Card>
+          </Section>
         )}
       </QueryState>
       {canTokens ? <Tokens /> : null}
@@ -148,10 +134,7 @@ function AuditLog() {
   const audit = useAudit(true, before.at(-1));
   const { tenant } = useSession();
   return (
-    <Card withBorder>
-      <Title order={3} size="h4">
-        Audit log
-      </Title>
+    <Section title="Audit log">
       <QueryState query={audit} label="the audit log" isEmpty={(data) => data.entries.length === 0}>
         {(data) => (
           <Stack gap="xs">
@@ -200,6 +183,6 @@ function AuditLog() {
           </Stack>
         )}
       </QueryState>
-    </Card>
+    </Section>
   );
 }

@@ -1,19 +1,8 @@
-import {
-  Alert,
-  Button,
-  Card,
-  Code,
-  Group,
-  Select,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Button, Code, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { ApiError } from '../../api/client';
 import { QueryState } from '../../components/QueryState';
+import { Section } from '../../components/Section';
 import { formatInstant } from '../../format';
 import { useSession } from '../../hooks/session';
 import { useCreateToken, useRevokeToken, useTokens } from '../../hooks/tokens';
@@ -26,10 +15,7 @@ export function Tokens() {
   const revoke = useRevokeToken();
   const { tenant } = useSession();
   return (
-    <Card withBorder>
-      <Title order={3} size="h4">
-        Tokens
-      </Title>
+    <Section title="Tokens">
       <CreateToken />
       <QueryState query={tokens} label="tokens">
         {(data) => (
@@ -73,7 +59,7 @@ export function Tokens() {
           </Table>
         )}
       </QueryState>
-    </Card>
+    </Section>
   );
 }
 
