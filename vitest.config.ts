@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // vitest's summary, then one plain closing line CI can read (test/support/closing-line.ts).
+    reporters: ['default', './test/support/closing-line.ts'],
     projects: [
       {
         // Pure billing rules: no database, no Temporal.
