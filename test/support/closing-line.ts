@@ -18,6 +18,8 @@ export default class ClosingLine implements Reporter {
       // A file that failed to load has no tests to count, and still fails the run.
       if (module.state() === 'failed' && [...module.children.allTests()].length === 0) counts.failed++;
     }
-    process.stdout.write(`\nTests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
+    process.stdout.write(
+      `\nTests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`,
+    );
   }
 }
