@@ -5,6 +5,7 @@ import {
   formatInstant,
   formatMoney,
   formatPeriod,
+  formatUnitPrice,
   isZeroDecimal,
   monthWindow,
   subtractDecimal,
@@ -25,6 +26,30 @@ describe('formatMoney', () => {
   it('never goes through a float: digits past double precision survive', () => {
     // As a number, 90071992547409.93 is 90071992547409.94; as a string it stays exact.
     expect(formatMoney('90071992547409.93', eur)).toBe('€90,071,992,547,409.93');
+  });
+});
+
+describe('formatUnitPrice', () => {
+  it('keeps every significant decimal of a unit price, and at least the currency’s minor units', () => {
+    expect(formatUnitPrice('12.345678', eur)).toBe('€12.345678');
+    expect(formatUnitPrice('0.000001', eur)).toBe('€0.000001');
+    expect(formatUnitPrice('1.250000', eur)).toBe('€1.25');
+    expect(formatUnitPrice('7.500000', eur)).toBe('€7.50');
+    expect(formatUnitPrice('7', eur)).toBe('€7.00');
+    expect(formatUnitPrice('-0.105000', eur)).toBe('-€0.105');
+    expect(formatUnitPrice('1234.5', eur)).toBe('€1,234.50');
+    expect(formatUnitPrice('0.250000', { ...eur, currency: 'JPY', currencyMinorUnits: 0 })).toBe('JP¥0.25');
+    expect(formatUnitPrice('12.000000', { ...eur, currency: 'JPY', currencyMinorUnits: 0 })).toBe('JP¥12');
+    expect(formatUnitPrice('1.2345', { ...eur, currency: 'KWD', currencyMinorUnits: 3 })).toBe(
+      'KWD\u00a01.2345',
+    );
+    expect(formatUnitPrice(null, eur)).toBe('—');
+  });
+
+  it('never goes through a float: a price past double precision keeps its last digit', () => {
+    // As a number, 90071992547.409931 is 90071992547.409927; as a string it stays exact.
+    expect(formatUnitPrice('90071992547.409931', eur)).toBe('€90,071,992,547.409931');
+    expect(Number('90071992547.409931').toFixed(6)).not.toBe('90071992547.409931');
   });
 });
 

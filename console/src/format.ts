@@ -27,6 +27,28 @@ export function formatMoney(amount: string | null | undefined, locale: Locale): 
   return format.format(amount as unknown as number);
 }
 
+/**
+ * A unit price in the tenant's currency with every significant decimal it has (SKU prices carry up
+ * to 6): never fewer than the currency's minor units, never rounded, formatted from the string.
+ */
+export function formatUnitPrice(price: string | null | undefined, locale: Locale): string {
+  if (price === null || price === undefined || price === '') return '—';
+  const significant = fractionDigits(formatDecimal(price));
+  const digits = Math.max(locale.currencyMinorUnits, significant);
+  const key = `${locale.currency}:${locale.currencyMinorUnits}:${digits}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat('en-GB', {
+      style: 'currency',
+      currency: locale.currency,
+      minimumFractionDigits: locale.currencyMinorUnits,
+      maximumFractionDigits: digits,
+    });
+    formats.set(key, format);
+  }
+  return format.format(price as unknown as number);
+}
+
 /** An exact decimal quantity or price, trimmed of trailing zeros, never through a float. */
 export function formatDecimal(value: string): string {
   if (!value.includes('.')) return value;

@@ -1,6 +1,7 @@
 import { Alert, Button, Group, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { ApiError } from '../../api/client';
+import { UnitPrice, useUnitPrice } from '../../components/Money';
 import { QueryState } from '../../components/QueryState';
 import { Section } from '../../components/Section';
 import { formatDecimal } from '../../format';
@@ -12,6 +13,7 @@ export function CatalogPage() {
   const { role } = useSession();
   const staff = role !== 'customer';
   const skus = useSkus();
+  const unitPrice = useUnitPrice();
   return (
     <Stack>
       <Title order={2}>Catalog</Title>
@@ -43,11 +45,12 @@ export function CatalogPage() {
                     <Table.Td>
                       {sku.billingModel}, {sku.proration}, {sku.pricingScheme}
                     </Table.Td>
-                    <Table.Td style={{ textAlign: 'right' }}>{formatDecimal(sku.unitPrice)}</Table.Td>
+                    <Table.Td style={{ textAlign: 'right' }}>
+                      <UnitPrice price={sku.unitPrice} />
+                    </Table.Td>
                     <Table.Td>
-                      {sku.tiers
-                        .map((t) => `from ${t.fromQuantity}: ${formatDecimal(t.unitPrice)}`)
-                        .join('; ') || '—'}
+                      {sku.tiers.map((t) => `from ${t.fromQuantity}: ${unitPrice(t.unitPrice)}`).join('; ') ||
+                        '—'}
                     </Table.Td>
                   </Table.Tr>
                 ))}

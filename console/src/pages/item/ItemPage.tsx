@@ -1,7 +1,7 @@
 import { Alert, Anchor, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { Link, useParams } from 'react-router';
 import type { components } from '../../api/schema';
-import { Money } from '../../components/Money';
+import { Money, useUnitPrice } from '../../components/Money';
 import { QueryState } from '../../components/QueryState';
 import { Section } from '../../components/Section';
 import { formatDate, formatDecimal, formatInstant, formatPeriod } from '../../format';
@@ -14,6 +14,7 @@ type ChangeEntry = components['schemas']['ChangeEntry'];
 export function ItemPage() {
   const id = Number(useParams().id);
   const explanation = useExplanation(id);
+  const unitPrice = useUnitPrice();
   return (
     <QueryState query={explanation} label="the explanation">
       {({ item, period, element, changes, rules, parts, sku, arithmetic }) => (
@@ -99,9 +100,9 @@ export function ItemPage() {
             {sku ? (
               <Text size="sm">
                 SKU {sku.code} ({sku.name}): {sku.billingModel}, {sku.proration} proration,{' '}
-                {sku.pricingScheme} price {formatDecimal(sku.unitPrice)}
+                {sku.pricingScheme} price {unitPrice(sku.unitPrice)}
                 {sku.tiers.length > 0
-                  ? `; tiers ${sku.tiers.map((t) => `from ${t.fromQuantity}: ${formatDecimal(t.unitPrice)}`).join(', ')}`
+                  ? `; tiers ${sku.tiers.map((t) => `from ${t.fromQuantity}: ${unitPrice(t.unitPrice)}`).join(', ')}`
                   : ''}
                 {arithmetic.unitsHeld ? `; ${formatDecimal(arithmetic.unitsHeld)} units held` : ''}
               </Text>
@@ -114,7 +115,7 @@ export function ItemPage() {
                   <Table.Tr key={`${step.step}-${step.description}`}>
                     <Table.Td>{step.description}</Table.Td>
                     <Table.Td style={{ textAlign: 'right', fontVariantNumeric: 'tabular-nums' }}>
-                      {formatDecimal(step.value)}
+                      {step.step === 'unitPrice' ? unitPrice(step.value) : formatDecimal(step.value)}
                     </Table.Td>
                   </Table.Tr>
                 ))}

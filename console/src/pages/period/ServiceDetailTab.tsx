@@ -4,7 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import type { components } from '../../api/schema';
 import { DataGrid } from '../../components/DataGrid';
-import { Money } from '../../components/Money';
+import { Money, UnitPrice } from '../../components/Money';
 import { QueryState } from '../../components/QueryState';
 import { formatDate, formatDecimal } from '../../format';
 import { type GridQuery, type GridSort, useServiceDetail } from '../../hooks/views';
@@ -30,7 +30,11 @@ const columns: ColumnDef<Row, unknown>[] = [
   { header: 'Days', id: 'days', accessorFn: (row) => `${row.daysActive}/${row.periodDays}` },
   { header: 'Qty', accessorKey: 'quantity', cell: (c) => formatDecimal(c.getValue() as string) },
   { header: 'SKU', id: 'sku', accessorFn: (row) => row.skuCode ?? 'unmapped' },
-  { header: 'Unit price', accessorKey: 'unitPrice', cell: (c) => formatDecimal(c.getValue() as string) },
+  {
+    header: 'Unit price',
+    accessorKey: 'unitPrice',
+    cell: (c) => <UnitPrice price={c.getValue() as string} />,
+  },
   {
     header: 'Discount %',
     accessorKey: 'discountPercent',
