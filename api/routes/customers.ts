@@ -42,6 +42,9 @@ const RefParam = z.object({
 const CustomerPatch = nonEmptyPatch(
   z
     .object({
+      name: z.string().trim().min(1, 'a name must not be empty').max(200).optional().openapi({
+        description: 'the new name, from now on (a customer.renamed entry; the name history keeps the old)',
+      }),
       parent: z
         .string()
         .min(1)
@@ -134,11 +137,12 @@ export function customerRoutes() {
       path: '/{ref}',
       tags,
       security,
-      summary: 'Move a customer, or set its billing relationship, reseller billing or tags (audited)',
+      summary:
+        'Rename or move a customer, or set its billing relationship, reseller billing or tags (audited)',
       description:
-        'Writes a customer.updated change-log entry from now on, with your token as its actor: periods that ' +
-        'ended before keep the tree they were billed with, even when reprocessed. Names come from the change ' +
-        'log (customer.renamed). A parent that would make a cycle, or `via` without a parent, is a 400.',
+        'Writes a customer.renamed and/or customer.updated change-log entry from now on, with your token as its ' +
+        'actor, all or nothing: periods that ended before keep the name and tree they were billed with, even ' +
+        'when reprocessed. A parent that would make a cycle, or `via` without a parent, is a 400.',
       middleware: [allow('admin')] as const,
       request: {
         params: RefParam,
@@ -151,38 +155,56 @@ export function customerRoutes() {
       const patch = c.req.valid('json');
       const { principal, deps } = c.var;
       const [before] = await deps.sql<
-        { parent: string | null; relationship: string; resellerBilling: string; tags: string[] }[]
+        {
+          name: string;
+          parent: string | null;
+          relationship: string;
+          resellerBilling: string;
+          tags: string[];
+        }[]
       >`
-        select p.ref as parent, c.relationship, c.reseller_billing as "resellerBilling", c.tags
+        select c.name, p.ref as parent, c.relationship, c.reseller_billing as "resellerBilling", c.tags
         from customers c left join customers p on p.tenant_id = c.tenant_id and p.id = c.parent_id
         where c.tenant_id = ${principal.tenantId} and c.ref = ${ref}`;
       if (!before) throw notFound(`no customer '${ref}'`);
       const after = { ...before, ...patch, ...(patch.tags ? { tags: [...new Set(patch.tags)] } : {}) };
       const changes = Object.fromEntries(
-        (['parent', 'relationship', 'resellerBilling', 'tags'] as const)
+        (['name', 'parent', 'relationship', 'resellerBilling', 'tags'] as const)
           .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
           .map((key) => [key, { from: before[key], to: after[key] }]),
       );
-      if (Object.keys(changes).length > 0) {
-        // The tree is effective-dated: the edit is a customer.updated entry from now on, with its actor,
-        // so periods that ended before it keep the tree they were billed with, even when reprocessed.
-        const entry = {
-          kind: 'customer.updated',
-          key: `api:${randomUUID()}`,
-          occurredAt: new Date().toISOString(),
-          actor: principal.name,
-          customer: ref,
-          ...Object.fromEntries(Object.keys(changes).map((key) => [key, after[key as keyof typeof after]])),
-        };
-        const result = await ingestChanges(deps.sql, principal.tenantId, [entry]);
+      const { name: renamed, ...treeChanges } = changes;
+      // Name and tree are effective-dated: the edit is a customer.renamed and/or customer.updated entry
+      // from now on, with its actor, so periods that ended before it keep what they were billed with.
+      const common = { occurredAt: new Date().toISOString(), actor: principal.name, customer: ref };
+      const entries = [
+        ...(renamed
+          ? [{ kind: 'customer.renamed', key: `api:${randomUUID()}`, ...common, name: after.name }]
+          : []),
+        ...(Object.keys(treeChanges).length > 0
+          ? [
+              {
+                kind: 'customer.updated',
+                key: `api:${randomUUID()}`,
+                ...common,
+                ...Object.fromEntries(
+                  Object.keys(treeChanges).map((key) => [key, after[key as keyof typeof after]]),
+                ),
+              },
+            ]
+          : []),
+      ];
+      if (entries.length > 0) {
+        const result = await ingestChanges(deps.sql, principal.tenantId, entries);
         const [rejected] = result.rejected;
         if (rejected) {
-          throw invalid(rejected.field, rejected.reason.replace(/^entry 0 \(key '[^']*'\): /, ''));
+          throw invalid(rejected.field, rejected.reason.replace(/^entry \d+ \(key '[^']*'\): /, ''));
         }
+        const changeIds = result.stored.map((stored) => stored.id);
         await deps.sql`
           insert into audit_log (tenant_id, actor, action, subject, details)
           values (${principal.tenantId}, ${principal.name}, 'customer.updated', ${`customer:${ref}`},
-                  ${deps.sql.json({ ...changes, changeId: result.stored[0]?.id ?? null, requestId: c.get('requestId') })})`;
+                  ${deps.sql.json({ ...changes, changeIds, requestId: c.get('requestId') })})`;
       }
       const [row] = await customerTree(deps.sql, scopeOf(principal), ref);
       if (!row) throw notFound(`no customer '${ref}'`);

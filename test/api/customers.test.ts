@@ -191,7 +191,7 @@ describe('PATCH /v1/customers/{ref}', () => {
         details: {
           resellerBilling: { from: 'on_behalf', to: 'aggregate' },
           tags: { from: [], to: ['gold', 'eu'] },
-          changeId: expect.any(Number),
+          changeIds: [expect.any(Number)],
         },
       },
     ]);
@@ -214,15 +214,17 @@ describe('PATCH /v1/customers/{ref}', () => {
     expect(direct.json).toMatchObject({ ref: 'end1', relationship: 'direct', invoiceTo: 'end1' });
   });
 
-  it('refuses via without a parent, names, unknown fields, and other roles', async () => {
+  it('refuses via without a parent, empty names, unknown fields, and other roles', async () => {
     const orphan = await api.call('PATCH', '/v1/customers/dist', tokens.admin, { relationship: 'via' });
     expect(orphan.status).toBe(400);
     expect(orphan.json.errors).toEqual([
       { field: 'relationship', reason: "customer 'dist' would be billed 'via' a parent but has none" },
     ]);
-    const rename = await api.call('PATCH', '/v1/customers/dist', tokens.admin, { name: 'New name' });
-    expect(rename.status).toBe(400);
-    expect(rename.json.errors).toEqual([{ field: 'name', reason: 'unknown field' }]);
+    const blank = await api.call('PATCH', '/v1/customers/dist', tokens.admin, { name: '  ' });
+    expect(blank.status).toBe(400);
+    expect(blank.json.errors).toEqual([{ field: 'name', reason: 'a name must not be empty' }]);
+    const unknown = await api.call('PATCH', '/v1/customers/dist', tokens.admin, { ref: 'd2' });
+    expect(unknown.json.errors).toEqual([{ field: 'ref', reason: 'unknown field' }]);
     const bad = await api.call('PATCH', '/v1/customers/dist', tokens.admin, {
       resellerBilling: 'both',
       tags: [''],
@@ -296,6 +298,56 @@ describe('PATCH /v1/customers/{ref}', () => {
       { ref: 'agg', parent: 'res', relationship: 'via', actor: 'root', created: false },
       { ref: 'agg', parent: null, relationship: 'direct', actor: 'root', created: false },
     ]);
+  });
+});
+
+describe('PATCH /v1/customers/{ref} with a name', () => {
+  const changesOf = (ref: string) => sql`
+    select kind, actor, payload - 'key' - 'occurredAt' - 'actor' - 'customer' as payload from change_log
+    where tenant_id = ${tenantId} and customer_ref = ${ref} and kind in ('customer.renamed', 'customer.updated')
+    order by id`;
+
+  it('renames from now on with a customer.renamed entry, beside a tree change, audited', async () => {
+    const response = await api.call('PATCH', '/v1/customers/end2', tokens.admin, {
+      name: ' End Two Ltd ',
+      tags: ['vip'],
+    });
+    expect(response.status).toBe(200);
+    expect(response.json).toMatchObject({ ref: 'end2', name: 'End Two Ltd', tags: ['vip'], parent: 'res' });
+    expect(await changesOf('end2')).toEqual([
+      { kind: 'customer.renamed', actor: 'root', payload: { kind: 'customer.renamed', name: 'End Two Ltd' } },
+      { kind: 'customer.updated', actor: 'root', payload: { kind: 'customer.updated', tags: ['vip'] } },
+    ]);
+    const history = await api.call('GET', '/v1/customers/end2/name-history', tokens.admin);
+    expect(history.json.names.map((n: { name: string; actor: string }) => [n.name, n.actor])).toEqual([
+      ['End Two', 'test'],
+      ['End Two Ltd', 'root'],
+    ]);
+    const [audit] = await sql`
+      select details - 'requestId' as details from audit_log
+      where tenant_id = ${tenantId} and subject = 'customer:end2'`;
+    expect(audit?.details).toEqual({
+      name: { from: 'End Two', to: 'End Two Ltd' },
+      tags: { from: [], to: ['vip'] },
+      changeIds: [expect.any(Number), expect.any(Number)],
+    });
+    // The same name again changes nothing and writes nothing.
+    const same = await api.call('PATCH', '/v1/customers/end2', tokens.admin, { name: 'End Two Ltd' });
+    expect(same.status).toBe(200);
+    expect(await changesOf('end2')).toHaveLength(2);
+  });
+
+  it('stores nothing of a rename when the move beside it is refused', async () => {
+    const refused = await api.call('PATCH', '/v1/customers/end2', tokens.admin, {
+      name: 'Never stored',
+      parent: 'nobody',
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.json.errors).toEqual([
+      { field: 'parent', reason: "parent customer 'nobody' does not exist" },
+    ]);
+    expect((await api.call('GET', '/v1/customers/end2', tokens.admin)).json.name).toBe('End Two Ltd');
+    expect(await changesOf('end2')).toHaveLength(2);
   });
 });
 

@@ -1649,8 +1649,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Move a customer, or set its billing relationship, reseller billing or tags (audited)
-         * @description Writes a customer.updated change-log entry from now on, with your token as its actor: periods that ended before keep the tree they were billed with, even when reprocessed. Names come from the change log (customer.renamed). A parent that would make a cycle, or `via` without a parent, is a 400.
+         * Rename or move a customer, or set its billing relationship, reseller billing or tags (audited)
+         * @description Writes a customer.renamed and/or customer.updated change-log entry from now on, with your token as its actor, all or nothing: periods that ended before keep the name and tree they were billed with, even when reprocessed. A parent that would make a cycle, or `via` without a parent, is a 400.
          */
         patch: {
             parameters: {
@@ -1665,6 +1665,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description the new name, from now on (a customer.renamed entry; the name history keeps the old) */
+                        name?: string;
                         /** @description the new parent's ref, or null to move the customer to the top */
                         parent?: string | null;
                         /** @enum {string} */

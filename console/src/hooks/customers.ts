@@ -1,8 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, must } from '../api/client';
-import type { components } from '../api/schema';
+import type { components, paths } from '../api/schema';
 
 export type Customer = components['schemas']['Customer'];
+export type CustomerPatch = NonNullable<
+  paths['/v1/customers/{ref}']['patch']['requestBody']
+>['content']['application/json'];
 
 export function useCustomers() {
   return useQuery({ queryKey: ['customers'], queryFn: () => must(api.GET('/v1/customers')) });
@@ -17,11 +20,12 @@ export function useCustomerNameHistory(ref: string | null) {
   });
 }
 
+/** Renames, moves or re-tags a customer from now on; the tree and its name histories refetch. */
 export function useUpdateCustomer() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: ({ ref, tags }: { ref: string; tags: string[] }) =>
-      must(api.PATCH('/v1/customers/{ref}', { params: { path: { ref } }, body: { tags } })),
+    mutationFn: ({ ref, patch }: { ref: string; patch: CustomerPatch }) =>
+      must(api.PATCH('/v1/customers/{ref}', { params: { path: { ref } }, body: patch })),
     onSuccess: () => client.invalidateQueries({ queryKey: ['customers'] }),
   });
 }

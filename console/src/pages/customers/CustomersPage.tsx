@@ -1,16 +1,11 @@
-import { Badge, Button, Group, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { useState } from 'react';
+import { Badge, Button, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useSearchParams } from 'react-router';
 import { QueryState } from '../../components/QueryState';
 import { Section } from '../../components/Section';
 import { formatDate } from '../../format';
-import {
-  type Customer,
-  useCustomerNameHistory,
-  useCustomers,
-  useUpdateCustomer,
-} from '../../hooks/customers';
+import { type Customer, useCustomerNameHistory, useCustomers } from '../../hooks/customers';
 import { useCan, useSession } from '../../hooks/session';
+import { CustomerEditor } from './CustomerEditor';
 import { NameHistory, UserPanel } from './UserPanel';
 
 /** The customer tree with relationships, reseller modes and tags; a customer's users and history. */
@@ -38,7 +33,8 @@ export function CustomersPage() {
           const list = data.customers as Customer[];
           const current = list.find((c) => c.ref === selected);
           return (
-            <SimpleGrid cols={{ base: 1, lg: 2 }}>
+            // Rows keep their own height beside a tall panel.
+            <SimpleGrid cols={{ base: 1, lg: 2 }} style={{ alignItems: 'start' }}>
               <Table highlightOnHover aria-label="Customer tree">
                 <Table.Thead>
                   <Table.Tr>
@@ -80,12 +76,16 @@ export function CustomersPage() {
               </Table>
               {current ? (
                 <CustomerPanel
+                  key={current.ref}
                   customer={current}
+                  customers={list}
                   user={search.get('user')}
                   onUser={(ref) => select('user', ref)}
                 />
               ) : (
-                <Text c="dimmed">Choose a customer to see its users, name history and tags.</Text>
+                <Text c="dimmed">
+                  Choose a customer to see its users and name history, and (admin) to edit it.
+                </Text>
               )}
             </SimpleGrid>
           );
@@ -97,10 +97,12 @@ export function CustomersPage() {
 
 function CustomerPanel({
   customer,
+  customers,
   user,
   onUser,
 }: {
   customer: Customer;
+  customers: Customer[];
   user: string | null;
   onUser: (ref: string | null) => void;
 }) {
@@ -120,43 +122,12 @@ function CustomerPanel({
           {`Since ${formatDate(customer.createdAt.slice(0, 10))}, invoiced to ${customer.invoiceTo ?? 'itself'}, `}
           {`reseller billing ${customer.resellerBilling.replace('_', ' ')}.`}
         </Text>
-        {canEdit ? <TagEditor customer={customer} /> : null}
+        {canEdit ? <CustomerEditor customer={customer} customers={customers} /> : null}
         <QueryState query={history} label="name history">
           {(data) => <NameHistory names={data.names} zone={tenant.timeZone} label="Customer name history" />}
         </QueryState>
       </Section>
       <UserPanel customer={customer.ref} user={user} onUser={onUser} />
     </Stack>
-  );
-}
-
-function TagEditor({ customer }: { customer: Customer }) {
-  const [tags, setTags] = useState(customer.tags.join(', '));
-  const update = useUpdateCustomer();
-  return (
-    <Group align="flex-end" mt="xs">
-      <TextInput
-        label="Tags"
-        description="comma-separated"
-        value={tags}
-        onChange={(e) => setTags(e.currentTarget.value)}
-      />
-      <Button
-        variant="default"
-        loading={update.isPending}
-        onClick={() =>
-          update.mutate({
-            ref: customer.ref,
-            tags: tags
-              .split(',')
-              .map((tag) => tag.trim())
-              .filter(Boolean),
-          })
-        }
-      >
-        Save tags
-      </Button>
-      {update.isError ? <Text c="red.9">{update.error.message}</Text> : null}
-    </Group>
   );
 }
