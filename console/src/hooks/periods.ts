@@ -54,12 +54,30 @@ export function usePeriodAction(period: string) {
           return must(
             api.POST('/v1/periods/{period}/reprocess', { ...params, body: text ? { reason: text } : {} }),
           );
-        case 'reopen':
-          return must(api.POST('/v1/periods/{period}/reopen', { ...params, body: { reason: text ?? '' } }));
+        case 'reopen': {
+          const started = await must(
+            api.POST('/v1/periods/{period}/reopen', { ...params, body: { reason: text ?? '' } }),
+          );
+          await newRevisionOpened(period);
+          return started;
+        }
       }
     },
     onSettled: () => client.invalidateQueries({ queryKey: ['periods'] }),
   });
+}
+
+/**
+ * The new revision's row is written by its run's first activity, a moment after the API accepts the
+ * reopen: until then the period reads as the approved revision, which the page would never poll again.
+ */
+async function newRevisionOpened(period: string): Promise<void> {
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const { data } = await api.GET('/v1/periods/{period}', { params: { path: { period } } });
+    const status = data?.period?.status;
+    if (status !== undefined && status !== 'approved' && status !== 'exported') return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 /** The run's id in Temporal, as workflows/client.ts names it. */

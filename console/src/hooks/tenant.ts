@@ -14,7 +14,7 @@ export function usePeriodPreview(mode: PeriodMode, day: number | null) {
     queryFn: () =>
       must(
         api.GET('/v1/tenant/period-preview', {
-          params: { query: { mode, ...(day ? { day } : {}), count: 4 } },
+          params: { query: { mode, ...(day !== null ? { day } : {}), count: 4 } },
         }),
       ),
     retry: false,

@@ -78,7 +78,9 @@ function ActionDialog({ period, spec, onClose }: { period: string; spec: ActionS
       setMissing(true);
       return;
     }
-    mutation.mutate({ action: spec.action, text: text.trim() || undefined }, { onSuccess: onClose });
+    // Not mutate(..., { onSuccess }): the refetch after the action can take this dialog's buttons away
+    // (unmounting it) before the call settles, and the dialog would come back with the next buttons.
+    mutation.mutateAsync({ action: spec.action, text: text.trim() || undefined }).then(onClose, () => {});
   };
   const apiError = mutation.error instanceof ApiError ? mutation.error : undefined;
   const fieldError = missing

@@ -54,7 +54,8 @@ export function PeriodsPage() {
 function PeriodRow({ period }: { period: Period }) {
   const { tenant } = useSession();
   return (
-    <Table.Tr style={period.superseded ? { opacity: 0.6 } : undefined}>
+    // Italic, not faded: a faded link and badge fall below the 4.5:1 contrast axe asks for.
+    <Table.Tr style={period.superseded ? { fontStyle: 'italic' } : undefined}>
       <Table.Td>
         <Anchor component={Link} to={`/periods/${period.endDate}`}>
           {formatPeriod(period.startDate, period.endDate)}

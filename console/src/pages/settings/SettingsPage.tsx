@@ -1,19 +1,13 @@
-import { Alert, Button, Code, Group, NumberInput, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Button, Code, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useState } from 'react';
-import { ApiError } from '../../api/client';
 import { QueryState } from '../../components/QueryState';
 import { Section } from '../../components/Section';
 import { formatDate, formatInstant, formatPeriod } from '../../format';
 import { useAudit } from '../../hooks/audit';
 import { useCan, useSession } from '../../hooks/session';
-import { type PeriodMode, usePeriodPreview, useSetPeriodMode, useTenant } from '../../hooks/tenant';
+import { useTenant } from '../../hooks/tenant';
+import { PeriodModeEditor } from './PeriodModeEditor';
 import { Tokens } from './Tokens';
-
-const MODES: { value: PeriodMode; label: string }[] = [
-  { value: 'calendar', label: 'Calendar month' },
-  { value: 'fixed_day', label: 'Ends on a fixed day of the month' },
-  { value: 'days_before_end', label: 'Ends some days before the month ends' },
-];
 
 /** Tenant settings with a preview of the next periods, tokens (admin) and the audit log. */
 export function SettingsPage() {
@@ -64,67 +58,6 @@ export function SettingsPage() {
       </QueryState>
       {canTokens ? <Tokens /> : null}
       {canAudit ? <AuditLog /> : null}
-    </Stack>
-  );
-}
-
-function PeriodModeEditor({ current, day: currentDay }: { current: PeriodMode; day: number | null }) {
-  const [mode, setMode] = useState<PeriodMode>(current);
-  const [day, setDay] = useState<number | null>(currentDay);
-  const preview = usePeriodPreview(mode, mode === 'calendar' ? null : day);
-  const save = useSetPeriodMode();
-  const canSave = useCan('writeSettings');
-  const error =
-    (save.error ?? preview.error) instanceof ApiError
-      ? ((save.error ?? preview.error) as ApiError)
-      : undefined;
-  return (
-    <Stack mt="md" gap="xs">
-      <Title order={4} size="h5">
-        Period mode, with the next periods it would make
-      </Title>
-      <Group align="flex-end">
-        <Select
-          label="Period mode"
-          data={MODES}
-          value={mode}
-          onChange={(value) => value && setMode(value as PeriodMode)}
-          allowDeselect={false}
-        />
-        {mode === 'calendar' ? null : (
-          <NumberInput
-            label={mode === 'fixed_day' ? 'Day of the month' : 'Days before the end'}
-            value={day ?? ''}
-            onChange={(value) => setDay(typeof value === 'number' ? value : null)}
-            min={1}
-            max={28}
-            error={error?.reasonFor('day') ?? error?.reasonFor('period.day')}
-          />
-        )}
-        {canSave ? (
-          <Button
-            variant="default"
-            loading={save.isPending}
-            onClick={() => save.mutate({ mode, ...(mode !== 'calendar' && day ? { day } : {}) })}
-          >
-            Save period mode
-          </Button>
-        ) : null}
-      </Group>
-      {preview.data ? (
-        <Text size="sm" aria-live="polite">
-          From {formatDate(preview.data.effectiveFrom)}:{' '}
-          {preview.data.periods
-            .map((p) => `${formatPeriod(p.startDate, p.endDate)} (${p.days} days)`)
-            .join(', ')}
-        </Text>
-      ) : null}
-      {error && !error.reasonFor('day') ? (
-        <Alert color="red" role="alert">
-          {error.problem.title}: {error.problem.detail}
-        </Alert>
-      ) : null}
-      {save.isSuccess ? <Text size="sm">Saved.</Text> : null}
     </Stack>
   );
 }
