@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 import { ApiError, api, must } from '../api/client';
 import type { components } from '../api/schema';
 
@@ -31,6 +32,23 @@ export function usePeriod(period: string) {
       return isRunning(data?.progress?.stage) || data?.period.status === 'generating' ? POLL_MS : false;
     },
   });
+}
+
+/**
+ * The period's figures (totals, comparison, views) were read at some stage of its run: when the run
+ * moves on (generated, reprocessed, a new revision), they are read again, without a reload.
+ */
+export function useFiguresFollowRun(period: string, state: string | undefined): void {
+  const client = useQueryClient();
+  const seen = useRef(state);
+  useEffect(() => {
+    if (seen.current === state) return;
+    seen.current = state;
+    client.invalidateQueries({
+      predicate: (query) =>
+        query.queryKey[0] === 'periods' && query.queryKey[1] === period && query.queryKey.length > 2,
+    });
+  }, [client, period, state]);
 }
 
 export type PeriodAction = 'close' | 'approve' | 'reject' | 'reprocess' | 'reopen';

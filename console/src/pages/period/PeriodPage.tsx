@@ -3,7 +3,13 @@ import { useParams, useSearchParams } from 'react-router';
 import { QueryState } from '../../components/QueryState';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatInstant, formatPeriod } from '../../format';
-import { type CloseProgress, closeWorkflowId, isRunning, usePeriod } from '../../hooks/periods';
+import {
+  type CloseProgress,
+  closeWorkflowId,
+  isRunning,
+  useFiguresFollowRun,
+  usePeriod,
+} from '../../hooks/periods';
 import { useSession } from '../../hooks/session';
 import { ApprovalTab } from './ApprovalTab';
 import { PeriodActions } from './PeriodActions';
@@ -19,6 +25,12 @@ export function PeriodPage() {
   const query = usePeriod(period);
   const [search, setSearch] = useSearchParams();
   const tab = TABS.find((t) => t === search.get('tab')) ?? 'approval';
+  const run = query.data;
+  // The tabs read the period by its end date, whatever date of it the address holds.
+  useFiguresFollowRun(
+    run?.period?.endDate ?? period,
+    run?.period ? `${run.period.revision}:${run.progress?.stage ?? run.period.status}` : undefined,
+  );
   return (
     <QueryState query={query} label="the period">
       {({ period: row, progress }) =>
@@ -99,7 +111,8 @@ function RunProgress({
           <Text size="sm" id="run-progress">
             {progress.stage}: {progress.shardsDone} of {progress.shardsTotal} shards
           </Text>
-          <Progress value={percent} animated aria-labelledby="run-progress" />
+          {/* Mantine names the progressbar (its inner section) by aria-label only, not aria-labelledby. */}
+          <Progress value={percent} animated aria-label="Shards computed" />
         </div>
       ) : null}
       {session.role !== 'customer' && config.temporalUi ? (
