@@ -95,6 +95,9 @@ describe('a close under way in the console', () => {
       expect(total).toBeGreaterThan(1);
       const status = page.getByText(/^generating: \d+ of \d+ shards$/);
       await expect.poll(() => status.textContent()).toBe(`generating: 0 of ${total} shards`);
+      await page
+        .getByText('The close is computing this period: its totals appear here when it finishes.')
+        .waitFor();
       await expectAccessible(page, 'a close under way');
 
       permit(1);

@@ -14,7 +14,7 @@ const LEVELS: { value: Level; label: string }[] = [
 ];
 
 /** The evidence finance approves on: totals at three levels, what changed, adjustments. */
-export function ApprovalTab({ period }: { period: string }) {
+export function ApprovalTab({ period, running = false }: { period: string; running?: boolean }) {
   const [level, setLevel] = useState<Level>('customer');
   const totals = useTotals(period, level);
   return (
@@ -35,7 +35,11 @@ export function ApprovalTab({ period }: { period: string }) {
               query={totals}
               label="totals"
               isEmpty={(data) => data.totals.length === 0}
-              empty="The period has no items: check the change log was ingested, then reprocess."
+              empty={
+                running
+                  ? 'The close is computing this period: its totals appear here when it finishes.'
+                  : 'The period has no items: check the change log was ingested, then reprocess.'
+              }
             >
               {(data) => (
                 <Table aria-label={`Totals ${level.replace('_', '-')}`}>

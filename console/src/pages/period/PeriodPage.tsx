@@ -65,7 +65,10 @@ export function PeriodPage() {
                 <Tabs.Tab value="resellers">Reseller tree</Tabs.Tab>
               </Tabs.List>
               <Tabs.Panel value="approval" pt="md">
-                <ApprovalTab period={row.endDate} />
+                <ApprovalTab
+                  period={row.endDate}
+                  running={isRunning(progress?.stage) || row.status === 'generating'}
+                />
               </Tabs.Panel>
               <Tabs.Panel value="summary" pt="md">
                 <ServiceSummaryTab period={row.endDate} />
