@@ -31,6 +31,10 @@ export const customerId = async (ref: string) =>
  * Contoso (seedSeats: three E3 seats, KWD so amounts have 3 decimals), and a reseller r1 with two
  * customers: Northwind (an SMS usage at 10.005 and an excluded admin seat) and O'Hara Traders (a VM
  * from 5 Jan). January and February are computed; another tenant has its own January, reopened.
+ *
+ * Vendors charge January (generic CSVs): Acme Cloud a VM for O'Hara all month (31 unit-days against
+ * 27 provisioned: quantity) and one for Northwind (nothing provisioned: unbilled); Microsoft three
+ * E3 seats for Contoso at 25.000 each. Reconciliation reads these through the mappings.
  */
 beforeAll(async () => {
   await seedSeats(sql, tenantId);
@@ -119,7 +123,43 @@ beforeAll(async () => {
   );
   admin = await api.token(tenantId, 'admin');
   other = await api.token(otherTenant, 'finance');
+  await importVendorCharges();
 });
+
+const GENERIC_HEADER =
+  'vendor,vendor_customer_id,vendor_product_id,quantity,charge_start,charge_end,unit_cost,amount,currency\n';
+
+async function importVendorCharges() {
+  const files: [string, string][] = [
+    [
+      'Acme Cloud',
+      'Acme Cloud,oh-1,vm-b2s,1,2026-01-01,2026-01-31,31.000,31.000,KWD\n' +
+        'Acme Cloud,nw-1,vm-b2s,1,2026-01-01,2026-01-31,31.000,31.000,KWD\n',
+    ],
+    ['Microsoft', 'Microsoft,contoso-tid,E3-ID,3,2026-01-01,2026-01-31,25.000,75.000,KWD\n'],
+  ];
+  for (const [vendor, lines] of files) {
+    const response = await api.call(
+      'POST',
+      `/v1/vendor-invoices?vendor=${encodeURIComponent(vendor)}`,
+      admin,
+      GENERIC_HEADER + lines,
+      { 'content-type': 'text/csv' },
+    );
+    expect(response.status, response.text).toBe(201);
+  }
+  const mappings: [string, object][] = [
+    ['customers', { vendor: 'Acme Cloud', vendorCustomerId: 'oh-1', customer: 'e2' }],
+    ['customers', { vendor: 'Acme Cloud', vendorCustomerId: 'nw-1', customer: 'e1' }],
+    ['customers', { vendor: 'Microsoft', vendorCustomerId: 'contoso-tid', customer: 'c1' }],
+    ['products', { vendor: 'Acme Cloud', vendorProductId: 'vm-b2s', sku: 'VM' }],
+    ['products', { vendor: 'Microsoft', vendorProductId: 'E3-ID', sku: 'E3' }],
+  ];
+  for (const [kind, body] of mappings) {
+    const response = await api.call('POST', `/v1/vendor-mappings/${kind}`, admin, body);
+    expect(response.status, response.text).toBe(201);
+  }
+}
 
 export const get = (path: string, token = admin, headers: Record<string, string> = {}) =>
   api.call('GET', path, token, undefined, headers);
