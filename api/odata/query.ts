@@ -148,14 +148,13 @@ function after(sort: SortKey[], last: (string | null)[], params: SqlParams): str
   return `(${branches.join(' or ')})`;
 }
 
-/** The set's scoped rows as the subquery `e`; a set computed in billing/ is loaded first. */
-async function source(
-  sql: postgres.Sql,
-  set: EntitySet,
-  scope: FeedScope,
-  params: SqlParams,
-): Promise<string> {
-  const loaded = set.load ? JSON.stringify(await set.load(sql, scope)) : undefined;
+/** The rows of a set computed in billing/, as the JSON its `from` reads; none for a SQL-only set. */
+async function loadRows(sql: postgres.Sql, set: EntitySet, scope: FeedScope): Promise<string | undefined> {
+  return set.load ? JSON.stringify(await set.load(sql, scope)) : undefined;
+}
+
+/** The set's scoped rows as the subquery `e`. */
+function source(set: EntitySet, scope: FeedScope, params: SqlParams, loaded: string | undefined): string {
   const columns = set.properties.map((p) => `${p.sql} as "${p.name}"`).join(', ');
   return `(select ${columns} ${set.from(params, scope, loaded)}) e`;
 }
@@ -180,8 +179,10 @@ export async function readPage(
   const last = options.skiptoken === undefined ? undefined : decodeSkipToken(options.skiptoken, sort);
   const limit = Math.min(pageSize, options.top ?? Number.POSITIVE_INFINITY);
 
+  // Loaded once per request: the page and its @odata.count read the same computed rows.
+  const loaded = await loadRows(sql, set, scope);
   const params = new SqlParams();
-  const from = await source(sql, set, scope, params);
+  const from = source(set, scope, params, loaded);
   const where = [compiled(set, tree, params), ...(last ? [after(sort, last, params)] : [])];
   const outputs = [
     ...properties.map((p) => `${output(p)} as "${p.name}"`),
@@ -197,10 +198,10 @@ export async function readPage(
 
   const rows = fetched.slice(0, limit);
   const expanded = await expandedRows(sql, expansions, rows, (target, targetParams) =>
-    source(sql, target, scope, targetParams),
+    loadRows(sql, target, scope).then((targetLoaded) => source(target, scope, targetParams, targetLoaded)),
   );
   const page: Page = { properties, rows, expansions, expanded };
-  if (options.count) page.count = await countRows(sql, set, scope, tree);
+  if (options.count) page.count = await countRows(sql, set, scope, tree, loaded);
   const remaining = options.top === undefined ? undefined : options.top - limit;
   const lastRow = page.rows.at(-1);
   if (fetched.length > limit && lastRow && (remaining === undefined || remaining > 0)) {
@@ -219,9 +220,10 @@ export async function countRows(
   set: EntitySet,
   scope: FeedScope,
   tree: FilterNode | undefined,
+  loaded?: string,
 ): Promise<string> {
   const params = new SqlParams();
-  const from = await source(sql, set, scope, params);
+  const from = source(set, scope, params, loaded ?? (await loadRows(sql, set, scope)));
   const text = `select count(*)::text as count from ${from} where ${compiled(set, tree, params)}`;
   const [row] = await sql.unsafe<{ count: string }[]>(text, params.values);
   return row?.count ?? '0';

@@ -86,7 +86,7 @@ export const reconciliation: EntitySet = {
     text('vendor', 'r.vendor'),
     id('customerId', 'r."customerId"'),
     text('customerRef', 'c.ref'),
-    text('customerName', 'pc.name'),
+    text('customerName', 'coalesce(pc.name, c.name)'),
     text('sku', 'r.sku'),
     text('currency', 't.currency'),
     decimal('unitsAtEnd', 'r."unitsAtEnd"', 18, 4),
@@ -122,13 +122,14 @@ export const reconciliation: EntitySet = {
   from: (params, scope, loaded = '[]') => {
     const tenant = params.add(scope.tenantId, 'text');
     const lines = params.add(loaded, 'jsonb');
-    // The joins hold every line to the tenant's current periods and their customer snapshot.
+    // The joins hold every line to the tenant's current periods and customers. The snapshot is a left
+    // join: a charge mapped to a customer created after the period is still listed (to staff).
     return `
       from jsonb_to_recordset(${lines}) as r(${recordColumns})
       join periods p on p.tenant_id = ${tenant} and p.id = r."periodId"
       join tenants t on t.id = p.tenant_id
-      join period_customers pc on pc.period_id = p.id and pc.customer_id = r."customerId"
       join customers c on c.tenant_id = p.tenant_id and c.id = r."customerId"
+      left join period_customers pc on pc.period_id = p.id and pc.customer_id = r."customerId"
       where p.superseded_at is null ${periodCustomerScope(params, scope)}`;
   },
 };

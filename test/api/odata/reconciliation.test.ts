@@ -251,4 +251,34 @@ describe('Reconciliation', () => {
     expect((await readPage(sql, foreign, { tenantId: otherTenant }, {}, 100)).rows).toEqual([]);
     expect((await readPage(sql, foreign, { tenantId }, {}, 100)).rows).toHaveLength(5);
   });
+
+  it("keeps a charge mapped to a customer created after the period (not in the period's snapshot)", async () => {
+    const [late] = await sql<{ id: string }[]>`
+      insert into customers (tenant_id, ref, name, created_at)
+      values (${tenantId}, 'late', 'Late Ltd', '2026-03-01') returning id::text`;
+    const [january] = await sql<{ id: string }[]>`
+      select id::text from periods where tenant_id = ${tenantId} and start_date = '2026-01-01'`;
+    const line = {
+      periodId: january?.id,
+      vendor: 'Acme Cloud',
+      customerId: late?.id,
+      sku: 'VM',
+      varianceReasons: 'unbilled',
+    };
+    const withLate = { ...reconciliation, load: async () => [line] };
+    const options = { select: 'customerRef,customerName,sku,varianceReasons' };
+    const rows = (await readPage(sql, withLate, { tenantId }, options, 100)).rows;
+    expect(rows.map(({ customerRef, customerName, sku }) => ({ customerRef, customerName, sku }))).toEqual([
+      { customerRef: 'late', customerName: 'Late Ltd', sku: 'VM' },
+    ]);
+    // A customer token cannot be shown to hold it: outside any snapshot, it is outside every subtree.
+    const scoped = await readPage(
+      sql,
+      withLate,
+      { tenantId, customerId: await customerId('r1') },
+      options,
+      100,
+    );
+    expect(scoped.rows).toEqual([]);
+  });
 });
