@@ -40,7 +40,8 @@ const recordColumns = [
   ...Object.values(varianceColumns).map((name) => `"${name}" numeric`),
 ].join(', ');
 
-function record(line: PeriodReconciliationLine) {
+/** A matched line as the set's JSON record (exported for bench/recon-import.ts). */
+export function feedRecord(line: PeriodReconciliationLine) {
   const byReason = new Map(line.variances.map((v) => [v.reason, v]));
   return {
     periodId: String(line.periodId),
@@ -118,7 +119,7 @@ export const reconciliation: EntitySet = {
     { name: 'Sku', target: 'Skus', property: 'sku', references: 'code' },
   ],
   staffOnly: true,
-  load: async (sql, scope) => (await currentReconciliationLines(sql, scope.tenantId)).map(record),
+  load: async (sql, scope) => (await currentReconciliationLines(sql, scope.tenantId)).map(feedRecord),
   from: (params, scope, loaded = '[]') => {
     const tenant = params.add(scope.tenantId, 'text');
     const lines = params.add(loaded, 'jsonb');
