@@ -188,6 +188,8 @@ describe('Reconciliation', () => {
       { customerRef: 'r1', sku: 'E3', cost: null },
       { customerRef: 'e1', sku: 'E3', cost: null },
     ]);
+    const skipped = await get('/odata/Reconciliation?$select=customerRef,sku&$skip=3&$top=1');
+    expect(skipped.json.value).toEqual([{ customerRef: 'r1', sku: 'E3' }]);
     const unmatched = await get('/odata/Reconciliation/$count?$filter=not matched');
     expect(unmatched.text).toBe('4');
 
