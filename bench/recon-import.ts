@@ -102,7 +102,7 @@ export async function benchReconImport(lines: number) {
 
       // The OData Reconciliation set on top of the match: its lines through SQL as one jsonb
       // parameter, a first page with @odata.count, then a filtered, sorted page.
-      const records = result.lines.map((line) => feedRecord({ ...line, periodId: period.id }));
+      const records = result.lines.map((line) => feedRecord(line, period.id));
       const feedSet = { ...reconciliation, load: async () => records };
       started = performance.now();
       const first = await readPage(sql, feedSet, { tenantId: 'bench' }, { count: true }, 5000);

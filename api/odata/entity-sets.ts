@@ -1,5 +1,5 @@
 import { date, decimal, type EntitySet, flag, id, int, periodCustomerScope, text } from './model.js';
-import { reconciliation } from './reconciliation-set.js';
+import { reconciliation, unmappedCharges } from './reconciliation-set.js';
 
 /** The entity sets of the OData feed, in the order the service document lists them. */
 
@@ -185,6 +185,7 @@ export const entitySets: readonly EntitySet[] = [
   periods,
   customers,
   reconciliation,
+  unmappedCharges,
   skus,
 ];
 

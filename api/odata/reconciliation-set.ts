@@ -1,11 +1,12 @@
-import type { VarianceReason } from '../../billing/index.js';
-import { currentReconciliationLines, type PeriodReconciliationLine } from '../../db/views/reconciliation.js';
+import type { ReconciliationLine, UnmappedCharge, VarianceReason } from '../../billing/index.js';
+import { currentReconciliations } from '../../db/views/reconciliation.js';
 import { date, decimal, type EntitySet, flag, id, int, periodCustomerScope, text } from './model.js';
 
 /**
  * Reconciliation: the three-way match per period, vendor, customer and SKU, as the API's
- * reconciliation detail gives it. The match runs in billing/ (the same code as /v1); its lines
- * enter SQL as one JSON parameter, where the tenant and customer scope and the query options apply.
+ * reconciliation detail gives it, and UnmappedCharges: the charges no mapping places, never dropped.
+ * The match runs in billing/ (the same code as /v1); its lines enter SQL as one JSON parameter,
+ * where the tenant and customer scope and the query options apply.
  */
 
 /** A variance's money per reason, one column each, so Power BI sums them without parsing text. */
@@ -41,10 +42,10 @@ const recordColumns = [
 ].join(', ');
 
 /** A matched line as the set's JSON record (exported for bench/recon-import.ts). */
-export function feedRecord(line: PeriodReconciliationLine) {
+export function feedRecord(line: ReconciliationLine, periodId: number) {
   const byReason = new Map(line.variances.map((v) => [v.reason, v]));
   return {
-    periodId: String(line.periodId),
+    periodId: String(periodId),
     vendor: line.vendor,
     customerId: String(line.customerId),
     sku: line.skuCode,
@@ -119,7 +120,10 @@ export const reconciliation: EntitySet = {
     { name: 'Sku', target: 'Skus', property: 'sku', references: 'code' },
   ],
   staffOnly: true,
-  load: async (sql, scope) => (await currentReconciliationLines(sql, scope.tenantId)).map(feedRecord),
+  load: async (sql, scope) =>
+    (await currentReconciliations(sql, scope.tenantId)).flatMap((result) =>
+      result.lines.map((line) => feedRecord(line, result.periodId)),
+    ),
   from: (params, scope, loaded = '[]') => {
     const tenant = params.add(scope.tenantId, 'text');
     const lines = params.add(loaded, 'jsonb');
@@ -132,5 +136,56 @@ export const reconciliation: EntitySet = {
       join customers c on c.tenant_id = p.tenant_id and c.id = r."customerId"
       left join period_customers pc on pc.period_id = p.id and pc.customer_id = r."customerId"
       where p.superseded_at is null ${periodCustomerScope(params, scope)}`;
+  },
+};
+
+const unmappedRecord = (line: UnmappedCharge, periodId: number) => ({
+  periodId: String(periodId),
+  vendor: line.vendor,
+  vendorCustomerId: line.vendorCustomerId,
+  vendorProductId: line.vendorProductId,
+  missing: line.missing.join(','),
+  chargedUnitDays: line.chargedUnitDays,
+  chargedAmount: line.chargedAmount,
+});
+
+/** Charges whose vendor customer or product maps to nothing: counted in the charged total, to fix. */
+export const unmappedCharges: EntitySet = {
+  name: 'UnmappedCharges',
+  entityType: 'UnmappedCharge',
+  key: ['periodId', 'vendor', 'vendorCustomerId', 'vendorProductId'],
+  properties: [
+    id('periodId', 'r."periodId"'),
+    date('periodStart', 'p.start_date'),
+    date('periodEnd', 'p.end_date'),
+    text('periodStatus', 'p.status::text'),
+    int('periodRevision', 'p.revision'),
+    text('vendor', 'r.vendor'),
+    text('vendorCustomerId', 'r."vendorCustomerId"'),
+    text('vendorProductId', 'r."vendorProductId"'),
+    // 'customer', 'product' or 'customer,product': which mapping is missing.
+    text('missing', 'r.missing'),
+    unitDays('chargedUnitDays'),
+    money('chargedAmount'),
+    text('currency', 't.currency'),
+  ],
+  navigations: [{ name: 'Period', target: 'Periods', property: 'periodId', references: 'id' }],
+  staffOnly: true,
+  load: async (sql, scope) =>
+    (await currentReconciliations(sql, scope.tenantId)).flatMap((result) =>
+      result.unmapped.map((line) => unmappedRecord(line, result.periodId)),
+    ),
+  from: (params, scope, loaded = '[]') => {
+    const tenant = params.add(scope.tenantId, 'text');
+    const lines = params.add(loaded, 'jsonb');
+    const columns =
+      '"periodId" bigint, vendor text, "vendorCustomerId" text, "vendorProductId" text, missing text, ' +
+      '"chargedUnitDays" numeric, "chargedAmount" numeric';
+    // No customer of the tenant is known for these lines: a customer scope sees none of them.
+    return `
+      from jsonb_to_recordset(${lines}) as r(${columns})
+      join periods p on p.tenant_id = ${tenant} and p.id = r."periodId"
+      join tenants t on t.id = p.tenant_id
+      where p.superseded_at is null ${scope.customerId === undefined ? '' : 'and false'}`;
   },
 };

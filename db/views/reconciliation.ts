@@ -151,17 +151,19 @@ export async function reconciliationSheetRows(sql: postgres.Sql, period: PeriodR
   return [...matched, ...unmapped];
 }
 
-/** A matched line of the three-way match, with the period revision it belongs to. */
-export type PeriodReconciliationLine = Reconciliation['lines'][number] & { periodId: number };
+/** The three-way match of one current period revision. */
+export interface CurrentReconciliation extends Reconciliation {
+  periodId: number;
+}
 
 /**
- * The matched lines of every current period revision that has items: what the OData
- * feed's Reconciliation set reads, each period matched exactly as the API's detail matches it.
+ * The three-way match of every current period revision that has items: what the OData feed's
+ * Reconciliation and UnmappedCharges sets read, each period matched exactly as the API's detail.
  */
-export async function currentReconciliationLines(
+export async function currentReconciliations(
   sql: postgres.Sql,
   tenantId: string,
-): Promise<PeriodReconciliationLine[]> {
+): Promise<CurrentReconciliation[]> {
   const periods = await sql<PeriodRevision[]>`
     select p.id, p.tenant_id as "tenantId", p.start_date::text as "startDate", p.end_date::text as "endDate",
            p.revision, p.status, false as superseded,
@@ -170,11 +172,10 @@ export async function currentReconciliationLines(
     where p.tenant_id = ${tenantId} and p.superseded_at is null
       and exists (select 1 from items i where i.tenant_id = p.tenant_id and i.period_id = p.id)
     order by p.start_date`;
-  const lines: PeriodReconciliationLine[] = [];
+  const results: CurrentReconciliation[] = [];
   // One period at a time: each match already runs its three reads in parallel on the pool.
   for (const period of periods) {
-    const result = await periodReconciliation(sql, period);
-    lines.push(...result.lines.map((line) => ({ ...line, periodId: period.id })));
+    results.push({ ...(await periodReconciliation(sql, period)), periodId: period.id });
   }
-  return lines;
+  return results;
 }

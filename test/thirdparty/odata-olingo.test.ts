@@ -120,7 +120,15 @@ describe("the OData feed read by Apache Olingo's OData v4 Java client", () => {
   it('reads $metadata: the sets and their navigation bindings', async () => {
     const names = (await get('/odata')).json.value.map((set: { name: string }) => set.name);
     expect(summary.metadata.entitySets).toEqual(names);
-    expect(names).toEqual(['Items', 'CustomerTotals', 'Periods', 'Customers', 'Reconciliation', 'Skus']);
+    expect(names).toEqual([
+      'Items',
+      'CustomerTotals',
+      'Periods',
+      'Customers',
+      'Reconciliation',
+      'UnmappedCharges',
+      'Skus',
+    ]);
     expect(summary.metadata.navigations).toEqual({
       CustomerTotals: ['Customer->Customers', 'Period->Periods'],
       Customers: [],
@@ -128,6 +136,7 @@ describe("the OData feed read by Apache Olingo's OData v4 Java client", () => {
       Periods: [],
       Reconciliation: ['Customer->Customers', 'Period->Periods', 'Sku->Skus'],
       Skus: [],
+      UnmappedCharges: ['Period->Periods'],
     });
   });
 

@@ -5669,7 +5669,7 @@ export interface paths {
                 };
                 header?: never;
                 path: {
-                    entitySet: "Items" | "CustomerTotals" | "Periods" | "Customers" | "Reconciliation" | "Skus";
+                    entitySet: "Items" | "CustomerTotals" | "Periods" | "Customers" | "Reconciliation" | "UnmappedCharges" | "Skus";
                 };
                 cookie?: never;
             };
@@ -5757,7 +5757,7 @@ export interface paths {
                 };
                 header?: never;
                 path: {
-                    entitySet: "Items" | "CustomerTotals" | "Periods" | "Customers" | "Reconciliation" | "Skus";
+                    entitySet: "Items" | "CustomerTotals" | "Periods" | "Customers" | "Reconciliation" | "UnmappedCharges" | "Skus";
                 };
                 cookie?: never;
             };

@@ -34,7 +34,8 @@ export const customerId = async (ref: string) =>
  *
  * Vendors charge January (generic CSVs): Acme Cloud a VM for O'Hara all month (31 unit-days against
  * 27 provisioned: quantity) and one for Northwind (nothing provisioned: unbilled); Microsoft three
- * E3 seats for Contoso at 25.000 each. Reconciliation reads these through the mappings.
+ * E3 seats for Contoso at 25.000 each. Reconciliation reads these through the mappings; two VMs of
+ * an Acme Cloud customer nobody mapped (zz-9) are an unmapped charge.
  */
 beforeAll(async () => {
   await seedSeats(sql, tenantId);
@@ -134,7 +135,8 @@ async function importVendorCharges() {
     [
       'Acme Cloud',
       'Acme Cloud,oh-1,vm-b2s,1,2026-01-01,2026-01-31,31.000,31.000,KWD\n' +
-        'Acme Cloud,nw-1,vm-b2s,1,2026-01-01,2026-01-31,31.000,31.000,KWD\n',
+        'Acme Cloud,nw-1,vm-b2s,1,2026-01-01,2026-01-31,31.000,31.000,KWD\n' +
+        'Acme Cloud,zz-9,vm-b2s,2,2026-01-01,2026-01-31,31.000,62.000,KWD\n',
     ],
     ['Microsoft', 'Microsoft,contoso-tid,E3-ID,3,2026-01-01,2026-01-31,25.000,75.000,KWD\n'],
   ];

@@ -10,7 +10,15 @@ describe('service document and $metadata', () => {
       expect(response.headers.get('content-type')).toBe(JSON_TYPE);
       expect(response.json).toEqual({
         '@odata.context': `${ROOT}/$metadata`,
-        value: ['Items', 'CustomerTotals', 'Periods', 'Customers', 'Reconciliation', 'Skus'].map((name) => ({
+        value: [
+          'Items',
+          'CustomerTotals',
+          'Periods',
+          'Customers',
+          'Reconciliation',
+          'UnmappedCharges',
+          'Skus',
+        ].map((name) => ({
           name,
           kind: 'EntitySet',
           url: name,
@@ -36,6 +44,7 @@ describe('service document and $metadata', () => {
       'Periods:Period',
       'Customers:Customer',
       'Reconciliation:ReconciliationLine',
+      'UnmappedCharges:UnmappedCharge',
       'Skus:Sku',
     ]);
     const item = /<EntityType Name="Item">([\s\S]*?)<\/EntityType>/.exec(xml)?.[1] ?? '';
@@ -110,6 +119,7 @@ describe('service document and $metadata', () => {
     ]);
     const xml = (await get('/odata/$metadata', token)).text;
     expect(xml).not.toContain('Reconciliation');
+    expect(xml).not.toContain('UnmappedCharge');
     expect(xml).not.toContain('Sku"');
     expect(xml).toContain('<NavigationPropertyBinding Path="Customer" Target="Customers"/>');
   });

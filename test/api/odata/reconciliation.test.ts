@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readPage } from '../../../api/odata/query.js';
-import { reconciliation } from '../../../api/odata/reconciliation-set.js';
+import { reconciliation, unmappedCharges } from '../../../api/odata/reconciliation-set.js';
+import { sumAmounts } from '../../../billing/money.js';
 import { api, customerId, get, otherTenant, ROOT, type Row, sql, tenantId, walk } from './feed.js';
 
 /** Int64 and Decimal as JSON strings, so every figure compares as the exact text it was sent as. */
@@ -214,7 +215,12 @@ describe('Reconciliation', () => {
 
   it("refuses customer tokens (vendor costs are the provider's), as /v1 does, with an OData error", async () => {
     const token = await api.token(tenantId, 'customer', await customerId('e2'));
-    for (const path of ['/odata/Reconciliation', '/odata/Reconciliation/$count', '/odata/Skus']) {
+    for (const path of [
+      '/odata/Reconciliation',
+      '/odata/Reconciliation/$count',
+      '/odata/UnmappedCharges',
+      '/odata/Skus',
+    ]) {
       const response = await get(path, token);
       expect(response.status).toBe(403);
       expect(response.json.error).toMatchObject({
@@ -282,5 +288,48 @@ describe('Reconciliation', () => {
       100,
     );
     expect(scoped.rows).toEqual([]);
+  });
+
+  it("lists the charges no mapping places as UnmappedCharges, the API's unmapped list, never dropped", async () => {
+    const detail = (await get('/v1/periods/2026-01-15/reconciliation')).json;
+    const { rows } = await exact('/odata/UnmappedCharges?$expand=Period($select=end)');
+    expect(rows).toEqual([
+      {
+        periodId: expect.any(String),
+        periodStart: '2026-01-01',
+        periodEnd: '2026-01-31',
+        periodStatus: 'open',
+        periodRevision: 1,
+        vendor: 'Acme Cloud',
+        vendorCustomerId: 'zz-9',
+        vendorProductId: 'vm-b2s',
+        missing: 'customer',
+        chargedUnitDays: '62',
+        chargedAmount: '62.000',
+        currency: 'KWD',
+        Period: { end: '2026-01-31' },
+      },
+    ]);
+    expect(detail.unmapped).toEqual([
+      {
+        vendor: 'Acme Cloud',
+        vendorCustomerId: 'zz-9',
+        vendorProductId: 'vm-b2s',
+        missing: ['customer'],
+        chargedUnitDays: '62',
+        chargedAmount: '62.000',
+      },
+    ]);
+    // Matched lines and unmapped charges together are everything the vendors charged.
+    const matched = (await exact('/odata/Reconciliation?$select=chargedAmount')).rows;
+    expect(sumAmounts([...matched, ...rows].map((row) => row.chargedAmount as string))).toBe(
+      detail.totals.charged,
+    );
+    expect(detail.totals.charged).toBe('199');
+    const token = await api.token(tenantId, 'customer', await customerId('r1'));
+    expect((await get('/odata/UnmappedCharges', token)).status).toBe(403);
+    expect(
+      (await readPage(sql, unmappedCharges, { tenantId, customerId: await customerId('r1') }, {}, 100)).rows,
+    ).toEqual([]);
   });
 });
