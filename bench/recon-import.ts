@@ -4,6 +4,8 @@ import { stat } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { importVendorFile } from '../activities/vendor-files/import-vendor-file.js';
+import { readPage } from '../api/odata/query.js';
+import { feedRecord, reconciliation } from '../api/odata/reconciliation-set.js';
 import { reconciliationTotals } from '../billing/index.js';
 import { connect } from '../db/connection.js';
 import { migrateDatabase } from '../db/migrate.js';
@@ -90,11 +92,33 @@ export async function benchReconImport(lines: number) {
       console.log(`same file again: ${again.kind} in ${seconds(started)} s (parsed, then rolled back)`);
 
       started = performance.now();
-      const result = await periodReconciliation(sql, await benchPeriod(sql));
+      const period = await benchPeriod(sql);
+      const result = await periodReconciliation(sql, period);
       const totals = reconciliationTotals(result);
       console.log(
         `match October: ${totals.lines.toLocaleString('en')} lines, ${result.unmapped.length} unmapped groups, ` +
           `charged ${totals.charged} in ${seconds(started)} s`,
+      );
+
+      // The OData Reconciliation set on top of the match: its lines through SQL as one jsonb
+      // parameter, a first page with @odata.count, then a filtered, sorted page.
+      const records = result.lines.map((line) => feedRecord(line, period.id));
+      const feedSet = { ...reconciliation, load: async () => records };
+      started = performance.now();
+      const first = await readPage(sql, feedSet, { tenantId: 'bench' }, { count: true }, 5000);
+      const firstSeconds = seconds(started);
+      started = performance.now();
+      const filter = "contains(varianceReasons,'unbilled') and year(periodEnd) eq 2026";
+      const sorted = await readPage(
+        sql,
+        feedSet,
+        { tenantId: 'bench' },
+        { filter, orderby: 'cost desc' },
+        5000,
+      );
+      console.log(
+        `OData Reconciliation after the match: first page ${first.rows.length} of ${first.count} rows ` +
+          `with $count in ${firstSeconds} s; $filter+$orderby page of ${sorted.rows.length} in ${seconds(started)} s`,
       );
       return { lines, bytes, importSeconds };
     } finally {

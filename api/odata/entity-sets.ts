@@ -1,65 +1,7 @@
-import type { EdmType, FilterFields, SqlParams } from './filter-sql.js';
+import { date, decimal, type EntitySet, flag, id, int, periodCustomerScope, text } from './model.js';
+import { reconciliation, unmappedCharges } from './reconciliation-set.js';
 
-/**
- * The entity sets of the OData feed: each property's EDM type and SQL expression, the key, and the
- * scoped source rows. Tenant and customer scope are part of every source's SQL.
- */
-
-export interface FeedScope {
-  tenantId: string;
-  /** Set for customer tokens: this customer and, for a reseller, its subtree. */
-  customerId?: number;
-}
-
-export interface Property {
-  name: string;
-  type: EdmType;
-  nullable: boolean;
-  /** Edm.Decimal only. */
-  precision?: number;
-  scale?: number;
-  sql: string;
-}
-
-export interface EntitySet {
-  name: string;
-  entityType: string;
-  key: readonly string[];
-  properties: readonly Property[];
-  /** The FROM and WHERE of the set's rows the scope may see. */
-  from(params: SqlParams, scope: FeedScope): string;
-}
-
-const id = (name: string, sql: string): Property => ({ name, type: 'Edm.Int64', nullable: false, sql });
-const text = (name: string, sql: string, nullable = false): Property => ({
-  name,
-  type: 'Edm.String',
-  nullable,
-  sql,
-});
-const date = (name: string, sql: string, nullable = false): Property => ({
-  name,
-  type: 'Edm.Date',
-  nullable,
-  sql,
-});
-const int = (name: string, sql: string): Property => ({ name, type: 'Edm.Int32', nullable: false, sql });
-const flag = (name: string, sql: string): Property => ({ name, type: 'Edm.Boolean', nullable: false, sql });
-const decimal = (name: string, sql: string, precision: number, scale: number): Property => ({
-  name,
-  type: 'Edm.Decimal',
-  nullable: false,
-  precision,
-  scale,
-  sql,
-});
-
-/** Of a period's customers (alias `pc`), the ones a customer token may see: in SQL, never afterwards. */
-function periodCustomerScope(params: SqlParams, scope: FeedScope): string {
-  if (scope.customerId === undefined) return '';
-  const customer = params.add(String(scope.customerId), 'bigint');
-  return `and (pc.customer_id = ${customer} or ${customer} = any(pc.ancestor_ids))`;
-}
+/** The entity sets of the OData feed, in the order the service document lists them. */
 
 const items: EntitySet = {
   name: 'Items',
@@ -101,6 +43,11 @@ const items: EntitySet = {
     flag('adjustment', 'i.adjusts_period_id is not null'),
     date('adjustsPeriodEnd', 'ap.end_date', true),
   ],
+  navigations: [
+    { name: 'Customer', target: 'Customers', property: 'customerId', references: 'id' },
+    { name: 'InvoiceTo', target: 'Customers', property: 'invoiceToId', references: 'id' },
+    { name: 'Period', target: 'Periods', property: 'periodId', references: 'id' },
+  ],
   from: (params, scope) => {
     const tenant = params.add(scope.tenantId, 'text');
     return `
@@ -136,6 +83,10 @@ const customerTotals: EntitySet = {
     decimal('amount', 'round(r.billable_amount, t.currency_minor_units)', 20, 4),
     text('currency', 't.currency'),
   ],
+  navigations: [
+    { name: 'Customer', target: 'Customers', property: 'customerId', references: 'id' },
+    { name: 'Period', target: 'Periods', property: 'periodId', references: 'id' },
+  ],
   from: (params, scope) => {
     const tenant = params.add(scope.tenantId, 'text');
     return `
@@ -162,6 +113,7 @@ const periods: EntitySet = {
     int('revision', 'p.revision'),
     text('status', 'p.status::text'),
   ],
+  navigations: [],
   from: (params, scope) => `
       from periods p
       where p.tenant_id = ${params.add(scope.tenantId, 'text')} and p.superseded_at is null`,
@@ -181,6 +133,7 @@ const customers: EntitySet = {
     text('tags', "array_to_string(c.tags, ',')"),
     flag('deleted', 'c.deleted_at is not null'),
   ],
+  navigations: [],
   from: (params, scope) => {
     const tenant = params.add(scope.tenantId, 'text');
     // The current tree: `union` rather than `union all` so even a cyclic tree ends.
@@ -200,18 +153,42 @@ const customers: EntitySet = {
   },
 };
 
-export const entitySets: readonly EntitySet[] = [items, customerTotals, periods, customers];
+/** The tenant's catalogue: what Reconciliation's `Sku` leads to. Staff only, like the catalogue API. */
+const skus: EntitySet = {
+  name: 'Skus',
+  entityType: 'Sku',
+  key: ['code'],
+  properties: [
+    text('code', 's.code'),
+    text('name', 's.name'),
+    text('vendor', 's.vendor'),
+    decimal('unitPrice', 's.unit_price', 20, 6),
+    decimal('costPrice', 'k.cost_price', 20, 6, true),
+    text('billingModel', 's.billing_model::text'),
+    text('proration', 's.proration::text'),
+    text('pricingScheme', 's.pricing_scheme::text'),
+  ],
+  navigations: [],
+  staffOnly: true,
+  from: (params, scope) => {
+    const tenant = params.add(scope.tenantId, 'text');
+    return `
+      from skus s
+      left join sku_costs k on k.tenant_id = s.tenant_id and k.sku_code = s.code
+      where s.tenant_id = ${tenant}`;
+  },
+};
+
+export const entitySets: readonly EntitySet[] = [
+  items,
+  customerTotals,
+  periods,
+  customers,
+  reconciliation,
+  unmappedCharges,
+  skus,
+];
 
 export function entitySet(name: string): EntitySet | undefined {
   return entitySets.find((set) => set.name === name);
-}
-
-/** The fields $filter may name: every property, as a column of the set's source subquery `e`. */
-export function filterFields(set: EntitySet): FilterFields {
-  return new Map(set.properties.map((p) => [p.name, { type: p.type, sql: column(p.name) }]));
-}
-
-/** A property as a column of the source subquery; names come from the model, never the request. */
-export function column(name: string): string {
-  return `e."${name}"`;
 }

@@ -17,7 +17,7 @@ export type FilterFields = ReadonlyMap<string, { type: EdmType; sql: string }>;
  */
 export class SqlParams {
   readonly values: string[] = [];
-  add(value: string, cast: 'text' | 'numeric' | 'bigint' | 'integer' | 'date' | 'boolean'): string {
+  add(value: string, cast: 'text' | 'numeric' | 'bigint' | 'integer' | 'date' | 'boolean' | 'jsonb'): string {
     this.values.push(value);
     const placeholder = `$${this.values.length}::text`;
     return cast === 'text' ? placeholder : `${placeholder}::${cast}`;

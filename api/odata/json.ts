@@ -1,4 +1,5 @@
-import type { Property } from './entity-sets.js';
+import type { Row } from './expand.js';
+import type { Property } from './model.js';
 
 /**
  * OData JSON written by hand: JSON.stringify would need JS numbers for Edm.Decimal and Edm.Int64,
@@ -39,14 +40,28 @@ function valueJson(p: Property, value: string | boolean | null, ieee754: boolean
   }
 }
 
+/** An entity expanded into its rows: the name of the navigation and the target row of each. */
+export interface ExpandedJson {
+  name: string;
+  properties: readonly Property[];
+  targetOf(row: Row): Row | undefined;
+}
+
 export function entityJson(
   properties: readonly Property[],
-  row: Record<string, string | boolean | null>,
+  row: Row,
   ieee754: boolean,
+  expanded: readonly ExpandedJson[] = [],
 ): string {
   const members = properties.map(
     (p) => `${JSON.stringify(p.name)}:${valueJson(p, row[p.name] ?? null, ieee754)}`,
   );
+  for (const { name, properties: targetProperties, targetOf } of expanded) {
+    const target = targetOf(row);
+    members.push(
+      `${JSON.stringify(name)}:${target ? entityJson(targetProperties, target, ieee754) : 'null'}`,
+    );
+  }
   return `{${members.join(',')}}`;
 }
 
@@ -55,7 +70,8 @@ export function collectionJson(
     context: string;
     count?: string | undefined;
     properties: readonly Property[];
-    rows: Record<string, string | boolean | null>[];
+    rows: Row[];
+    expanded?: readonly ExpandedJson[];
     nextLink?: string | undefined;
   },
   ieee754: boolean,
@@ -65,7 +81,9 @@ export function collectionJson(
     const count = numberToken(body.count);
     members.push(`"@odata.count":${ieee754 ? JSON.stringify(count) : count}`);
   }
-  members.push(`"value":[${body.rows.map((row) => entityJson(body.properties, row, ieee754)).join(',')}]`);
+  members.push(
+    `"value":[${body.rows.map((row) => entityJson(body.properties, row, ieee754, body.expanded)).join(',')}]`,
+  );
   if (body.nextLink !== undefined) members.push(`"@odata.nextLink":${JSON.stringify(body.nextLink)}`);
   return `{${members.join(',')}}`;
 }

@@ -1,8 +1,10 @@
 import type postgres from 'postgres';
 import { invalid } from '../problems.js';
-import { column, type EntitySet, type FeedScope, filterFields, type Property } from './entity-sets.js';
+import { entitySet } from './entity-sets.js';
+import { type Expansion, expandedRows, linkColumn, output, parseExpand, type Row } from './expand.js';
 import { FilterError, type FilterNode, parseFilter } from './filter.js';
 import { compileFilter, SqlParams } from './filter-sql.js';
+import { castOf, column, type EntitySet, type FeedScope, filterFields, type Property } from './model.js';
 
 /** The query options of one request on an entity set, as sent (validated here, field by field). */
 export interface QueryOptions {
@@ -13,6 +15,7 @@ export interface QueryOptions {
   skip?: number | undefined;
   count?: boolean | undefined;
   skiptoken?: string | undefined;
+  expand?: string | undefined;
 }
 
 interface SortKey {
@@ -23,7 +26,10 @@ interface SortKey {
 /** A page of rows: every value as PostgreSQL's text (numbers exact), booleans as booleans. */
 export interface Page {
   properties: readonly Property[];
-  rows: Record<string, string | boolean | null>[];
+  rows: Row[];
+  /** The navigations expanded, and for each the target rows by key (see expand.ts). */
+  expansions: readonly Expansion[];
+  expanded: Map<string, Row>[];
   count?: string;
   /** Set when more rows follow: the $skiptoken of the next page and what remains of $top. */
   next?: { skiptoken: string; top?: number };
@@ -57,11 +63,15 @@ function property(set: EntitySet, name: string, option: string): Property {
   return found;
 }
 
-export function parseSelect(set: EntitySet, select: string | undefined): readonly Property[] {
+export function parseSelect(
+  set: EntitySet,
+  select: string | undefined,
+  option = '$select',
+): readonly Property[] {
   if (select === undefined || select.trim() === '*') return set.properties;
   const wanted = select.split(',').map((name) => name.trim());
-  if (wanted.some((name) => name === '')) throw invalid('$select', 'a comma-separated list of fields');
-  const chosen = new Set(wanted.map((name) => property(set, name, '$select')));
+  if (wanted.some((name) => name === '')) throw invalid(option, 'a comma-separated list of fields');
+  const chosen = new Set(wanted.map((name) => property(set, name, option)));
   // In model order, so a column keeps its place whatever order the client listed it in.
   return set.properties.filter((p) => chosen.has(p));
 }
@@ -82,16 +92,6 @@ export function parseOrderBy(set: EntitySet, orderby: string | undefined): SortK
   }
   return keys;
 }
-
-const castOf = (p: Property) =>
-  ({
-    'Edm.Int64': 'bigint',
-    'Edm.Int32': 'integer',
-    'Edm.Decimal': 'numeric',
-    'Edm.String': 'text',
-    'Edm.Date': 'date',
-    'Edm.Boolean': 'boolean',
-  })[p.type] as 'bigint' | 'integer' | 'numeric' | 'text' | 'date' | 'boolean';
 
 const shapes: Partial<Record<Property['type'], RegExp>> = {
   'Edm.Int64': /^-?\d{1,19}$/,
@@ -148,14 +148,21 @@ function after(sort: SortKey[], last: (string | null)[], params: SqlParams): str
   return `(${branches.join(' or ')})`;
 }
 
-function source(set: EntitySet, scope: FeedScope, params: SqlParams): string {
-  const columns = set.properties.map((p) => `${p.sql} as "${p.name}"`).join(', ');
-  return `(select ${columns} ${set.from(params, scope)}) e`;
+/** The rows of a set computed in billing/, as the JSON its `from` reads; none for a SQL-only set. */
+async function loadRows(sql: postgres.Sql, set: EntitySet, scope: FeedScope): Promise<string | undefined> {
+  return set.load ? JSON.stringify(await set.load(sql, scope)) : undefined;
 }
 
-/** Numbers and dates leave PostgreSQL as text, so a decimal is never a binary float on the way. */
-const output = (p: Property) =>
-  p.type === 'Edm.String' || p.type === 'Edm.Boolean' ? column(p.name) : `${column(p.name)}::text`;
+/** The set's scoped rows as the subquery `e`. */
+function source(set: EntitySet, scope: FeedScope, params: SqlParams, loaded: string | undefined): string {
+  const columns = set.properties.map((p) => `${p.sql} as "${p.name}"`).join(', ');
+  return `(select ${columns} ${set.from(params, scope, loaded)}) e`;
+}
+
+/** The expansions of `$expand`, their nested $select checked like a top-level one. */
+export function parseExpandOption(set: EntitySet, expand: string | undefined): Expansion[] {
+  return parseExpand(set, expand, entitySet, parseSelect);
+}
 
 /** One page of an entity set, at most `pageSize` rows, with the token of the next page if any. */
 export async function readPage(
@@ -167,26 +174,34 @@ export async function readPage(
 ): Promise<Page> {
   const tree = filterTree(options.filter);
   const properties = parseSelect(set, options.select);
+  const expansions = parseExpandOption(set, options.expand);
   const sort = parseOrderBy(set, options.orderby);
   const last = options.skiptoken === undefined ? undefined : decodeSkipToken(options.skiptoken, sort);
   const limit = Math.min(pageSize, options.top ?? Number.POSITIVE_INFINITY);
 
+  // Loaded once per request: the page and its @odata.count read the same computed rows.
+  const loaded = await loadRows(sql, set, scope);
   const params = new SqlParams();
-  const from = source(set, scope, params);
+  const from = source(set, scope, params, loaded);
   const where = [compiled(set, tree, params), ...(last ? [after(sort, last, params)] : [])];
   const outputs = [
     ...properties.map((p) => `${output(p)} as "${p.name}"`),
     ...sort.map((key, index) => `${column(key.property.name)}::text as "_k${index}"`),
+    ...expansions.map((e, index) => `${column(e.navigation.property)}::text as "${linkColumn(index)}"`),
   ];
   const order = sort.map((key) => `${column(key.property.name)} ${key.descending ? 'desc' : 'asc'}`);
   // One row more than the page tells whether another page follows, without counting.
   const text = `select ${outputs.join(', ')} from ${from} where ${where.join(' and ')}
     order by ${order.join(', ')} limit ${params.add(String(limit + 1), 'bigint')}
     offset ${params.add(String(last ? 0 : (options.skip ?? 0)), 'bigint')}`;
-  const fetched = await sql.unsafe<Record<string, string | boolean | null>[]>(text, params.values);
+  const fetched = await sql.unsafe<Row[]>(text, params.values);
 
-  const page: Page = { properties, rows: fetched.slice(0, limit) };
-  if (options.count) page.count = await countRows(sql, set, scope, tree);
+  const rows = fetched.slice(0, limit);
+  const expanded = await expandedRows(sql, expansions, rows, (target, targetParams) =>
+    loadRows(sql, target, scope).then((targetLoaded) => source(target, scope, targetParams, targetLoaded)),
+  );
+  const page: Page = { properties, rows, expansions, expanded };
+  if (options.count) page.count = await countRows(sql, set, scope, tree, loaded);
   const remaining = options.top === undefined ? undefined : options.top - limit;
   const lastRow = page.rows.at(-1);
   if (fetched.length > limit && lastRow && (remaining === undefined || remaining > 0)) {
@@ -205,9 +220,10 @@ export async function countRows(
   set: EntitySet,
   scope: FeedScope,
   tree: FilterNode | undefined,
+  loaded?: string,
 ): Promise<string> {
   const params = new SqlParams();
-  const from = source(set, scope, params);
+  const from = source(set, scope, params, loaded ?? (await loadRows(sql, set, scope)));
   const text = `select count(*)::text as count from ${from} where ${compiled(set, tree, params)}`;
   const [row] = await sql.unsafe<{ count: string }[]>(text, params.values);
   return row?.count ?? '0';

@@ -2,13 +2,15 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { basePath } from 'hono/route';
-import { allow, authenticate, readers } from '../auth.js';
+import { allow, authenticate, readers, staff } from '../auth.js';
 import type { AppEnv } from '../context.js';
-import { entitySet, entitySets, type FeedScope } from '../odata/entity-sets.js';
+import { entitySet, entitySets } from '../odata/entity-sets.js';
 import { odataErrorResponses } from '../odata/errors.js';
+import { linkColumn } from '../odata/expand.js';
 import { collectionJson, jsonContentType, wantsIeee754 } from '../odata/json.js';
 import { metadataDocument } from '../odata/metadata.js';
-import { countRows, filterTree, type QueryOptions, readPage } from '../odata/query.js';
+import type { EntitySet, FeedScope } from '../odata/model.js';
+import { countRows, filterTree, parseExpandOption, type QueryOptions, readPage } from '../odata/query.js';
 import { notFound, ProblemError } from '../problems.js';
 import { router, security } from '../router.js';
 
@@ -53,6 +55,7 @@ const Query = z
       .optional()
       .openapi({ example: "billable eq true and vendor eq 'Microsoft'" }),
     $select: z.string().max(2000).optional().openapi({ example: 'customerName,amount' }),
+    $expand: z.string().max(2000).optional().openapi({ example: 'Customer($select=ref,name),Period' }),
     $orderby: z.string().max(1000).optional().openapi({ example: 'amount desc' }),
     $top: wholeNumber.optional(),
     $skip: wholeNumber.optional(),
@@ -90,7 +93,7 @@ export function odataRoutes() {
     const root = serviceRoot(c);
     const body = {
       '@odata.context': `${root}/$metadata`,
-      value: entitySets.map((set) => ({ name: set.name, kind: 'EntitySet', url: set.name })),
+      value: readableSets(c).map((set) => ({ name: set.name, kind: 'EntitySet', url: set.name })),
     };
     return c.body(JSON.stringify(body), 200, { 'content-type': jsonContentType(false) });
   };
@@ -134,7 +137,8 @@ export function odataRoutes() {
         ...odataErrorResponses,
       },
     }),
-    (c) => c.body(metadataDocument(), 200, { 'content-type': 'application/xml;charset=utf-8' }),
+    (c) =>
+      c.body(metadataDocument(readableSets(c)), 200, { 'content-type': 'application/xml;charset=utf-8' }),
   );
 
   app.openapi(
@@ -152,8 +156,7 @@ export function odataRoutes() {
       },
     }),
     async (c) => {
-      const set = entitySet(c.req.valid('param').entitySet);
-      if (!set) throw notFound(`no entity set '${c.req.valid('param').entitySet}'`);
+      const set = readableSet(c, c.req.valid('param').entitySet);
       const count = await countRows(
         c.var.deps.sql,
         set,
@@ -173,9 +176,10 @@ export function odataRoutes() {
       middleware: [allow(...readers)] as const,
       summary: `Rows of an entity set, at most ${MAX_PAGE_SIZE} a page, with @odata.nextLink to the next`,
       description:
-        'Query options: $filter (eq ne gt ge lt le, and or not, parentheses, contains/startswith/endswith, ' +
-        "tolower/toupper/trim; literals 'text', numbers, true, false, null, 2026-01-31), $select, " +
-        '$orderby, $top, $skip, $count=true. Header Prefer: odata.maxpagesize=N for smaller pages. ' +
+        'Query options: $filter (eq ne gt ge lt le, in, and or not, parentheses, contains/startswith/endswith, ' +
+        "tolower/toupper/trim, year/month/day/date; literals 'text', numbers, true, false, null, 2026-01-31), " +
+        '$select, $expand of navigation properties (e.g. Customer($select=ref,name)), $orderby, $top, $skip, ' +
+        '$count=true. Header Prefer: odata.maxpagesize=N for smaller pages. ' +
         'Decimals are exact JSON numbers; send IEEE754Compatible=true in Accept for strings.',
       request: { params: SetParam, query: Query },
       responses: {
@@ -184,9 +188,9 @@ export function odataRoutes() {
       },
     }),
     async (c) => {
-      const set = entitySet(c.req.valid('param').entitySet);
-      if (!set) throw notFound(`no entity set '${c.req.valid('param').entitySet}'`);
+      const set = readableSet(c, c.req.valid('param').entitySet);
       const query = c.req.valid('query');
+      for (const { target } of parseExpandOption(set, query.$expand)) readableSet(c, target.name);
       const options: QueryOptions = {
         filter: query.$filter,
         select: query.$select,
@@ -195,23 +199,37 @@ export function odataRoutes() {
         skip: query.$skip,
         count: query.$count === 'true',
         skiptoken: query.$skiptoken,
+        expand: query.$expand,
       };
       const preferred = maxPageSize(c.req.header('prefer'));
       const page = await readPage(c.var.deps.sql, set, scopeOf(c), options, preferred ?? MAX_PAGE_SIZE);
       const root = serviceRoot(c);
       const selected = query.$select !== undefined && query.$select.trim() !== '*';
+      // The select-list of the context URL: chosen properties, then expansions with a nested $select.
+      const selectList = [
+        ...(selected ? page.properties.map((p) => p.name) : []),
+        ...page.expansions.flatMap((e) =>
+          e.selected ? [`${e.navigation.name}(${e.selected.map((p) => p.name).join(',')})`] : [],
+        ),
+      ];
       const ieee754 = wantsIeee754(c.req.header('accept'), query.$format);
       const body = collectionJson(
         {
-          context: `${root}/$metadata#${set.name}${selected ? `(${page.properties.map((p) => p.name).join(',')})` : ''}`,
+          context: `${root}/$metadata#${set.name}${selectList.length > 0 ? `(${selectList.join(',')})` : ''}`,
           count: page.count,
           properties: page.properties,
           rows: page.rows,
+          expanded: page.expansions.map((e, index) => ({
+            name: e.navigation.name,
+            properties: e.properties,
+            targetOf: (row) => page.expanded[index]?.get(String(row[linkColumn(index)])),
+          })),
           nextLink:
             page.next &&
             link(`${root}/${set.name}`, {
               $filter: query.$filter,
               $select: query.$select,
+              $expand: query.$expand,
               $orderby: query.$orderby,
               $top: page.next.top?.toString(),
               $count: query.$count,
@@ -234,6 +252,22 @@ export function odataRoutes() {
     return serviceDocument(c);
   });
   return app;
+}
+
+/** The sets the token may read: staff-only ones (vendor costs, margins) are not even listed. */
+function readableSets(c: Context<AppEnv>): readonly EntitySet[] {
+  const isStaff = staff.includes(c.var.principal.role);
+  return entitySets.filter((set) => isStaff || !set.staffOnly);
+}
+
+function readableSet(c: Context<AppEnv>, name: string): EntitySet {
+  const set = entitySet(name);
+  if (!set) throw notFound(`no entity set '${name}'`);
+  const { role } = c.var.principal;
+  if (set.staffOnly && !staff.includes(role)) {
+    throw new ProblemError(403, 'Forbidden', `the ${role} role may not read ${name}: it shows vendor costs`);
+  }
+  return set;
 }
 
 function scopeOf(c: Context<AppEnv>): FeedScope {

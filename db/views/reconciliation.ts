@@ -150,3 +150,32 @@ export async function reconciliationSheetRows(sql: postgres.Sql, period: PeriodR
   }));
   return [...matched, ...unmapped];
 }
+
+/** The three-way match of one current period revision. */
+export interface CurrentReconciliation extends Reconciliation {
+  periodId: number;
+}
+
+/**
+ * The three-way match of every current period revision that has items: what the OData feed's
+ * Reconciliation and UnmappedCharges sets read, each period matched exactly as the API's detail.
+ */
+export async function currentReconciliations(
+  sql: postgres.Sql,
+  tenantId: string,
+): Promise<CurrentReconciliation[]> {
+  const periods = await sql<PeriodRevision[]>`
+    select p.id, p.tenant_id as "tenantId", p.start_date::text as "startDate", p.end_date::text as "endDate",
+           p.revision, p.status, false as superseded,
+           t.currency, t.currency_minor_units as "minorUnits", p.approved_at as "approvedAt"
+    from periods p join tenants t on t.id = p.tenant_id
+    where p.tenant_id = ${tenantId} and p.superseded_at is null
+      and exists (select 1 from items i where i.tenant_id = p.tenant_id and i.period_id = p.id)
+    order by p.start_date`;
+  const results: CurrentReconciliation[] = [];
+  // One period at a time: each match already runs its three reads in parallel on the pool.
+  for (const period of periods) {
+    results.push({ ...(await periodReconciliation(sql, period)), periodId: period.id });
+  }
+  return results;
+}

@@ -5671,7 +5671,7 @@ export interface paths {
                 };
                 header?: never;
                 path: {
-                    entitySet: "Items" | "CustomerTotals" | "Periods" | "Customers";
+                    entitySet: "Items" | "CustomerTotals" | "Periods" | "Customers" | "Reconciliation" | "UnmappedCharges" | "Skus";
                 };
                 cookie?: never;
             };
@@ -5741,13 +5741,14 @@ export interface paths {
         };
         /**
          * Rows of an entity set, at most 5000 a page, with @odata.nextLink to the next
-         * @description Query options: $filter (eq ne gt ge lt le, and or not, parentheses, contains/startswith/endswith, tolower/toupper/trim; literals 'text', numbers, true, false, null, 2026-01-31), $select, $orderby, $top, $skip, $count=true. Header Prefer: odata.maxpagesize=N for smaller pages. Decimals are exact JSON numbers; send IEEE754Compatible=true in Accept for strings.
+         * @description Query options: $filter (eq ne gt ge lt le, in, and or not, parentheses, contains/startswith/endswith, tolower/toupper/trim, year/month/day/date; literals 'text', numbers, true, false, null, 2026-01-31), $select, $expand of navigation properties (e.g. Customer($select=ref,name)), $orderby, $top, $skip, $count=true. Header Prefer: odata.maxpagesize=N for smaller pages. Decimals are exact JSON numbers; send IEEE754Compatible=true in Accept for strings.
          */
         get: {
             parameters: {
                 query?: {
                     $filter?: string;
                     $select?: string;
+                    $expand?: string;
                     $orderby?: string;
                     $top?: string;
                     $skip?: string;
@@ -5758,7 +5759,7 @@ export interface paths {
                 };
                 header?: never;
                 path: {
-                    entitySet: "Items" | "CustomerTotals" | "Periods" | "Customers";
+                    entitySet: "Items" | "CustomerTotals" | "Periods" | "Customers" | "Reconciliation" | "UnmappedCharges" | "Skus";
                 };
                 cookie?: never;
             };
