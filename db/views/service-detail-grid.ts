@@ -1,6 +1,7 @@
 import type postgres from 'postgres';
 import { type ViewScope, visibleCustomers } from './scope.js';
 import type { ServiceDetailRow } from './service-detail.js';
+import { matchedItems } from './service-detail-search.js';
 
 /**
  * Service Detail for a grid: filtered, searched and sorted on the server and read in keyset pages,
@@ -43,11 +44,6 @@ const orders: Record<ServiceDetailSort, { column: string; type: string; descendi
   '-customer': { column: 'i.customer_name', type: 'text', descending: true },
 };
 
-/** A `like` pattern matching `text` anywhere, its wildcards taken literally. */
-function containing(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 /** One page (`limit + 1` rows, to tell whether another follows) in the chosen order after the cursor. */
 export function serviceDetailPage(
   sql: postgres.Sql,
@@ -62,7 +58,6 @@ export function serviceDetailPage(
   const order = orders[sort];
   const column = sql.unsafe(order.column);
   const direction = sql.unsafe(order.descending ? 'desc' : 'asc');
-  const pattern = filters.search === undefined ? undefined : containing(filters.search);
   const keyset =
     after === undefined
       ? sql``
@@ -71,35 +66,13 @@ export function serviceDetailPage(
         : sql`and (${column}, i.id) ${sql.unsafe(order.descending ? '<' : '>')} (${after.key}::${sql.unsafe(order.type)}, ${after.id})`;
   return sql<ServiceDetailGridRow[]>`
     with ${visibleCustomers(sql, scope)},
-    ${
-      pattern === undefined
-        ? sql``
-        : // The items a search matches, found arm by arm on an index each and materialised: planned as
-          // one OR under ORDER BY ... LIMIT, PostgreSQL walked the whole period in order (4 s at 2M).
-          // Customers by their period snapshot name (a few thousand rows), then items_period_customer;
-          // user and product names by trigrams (items_search); elements by trigrams (elements_ref_search).
-          sql`matched as materialized (
-            select i.id from items i
-            where i.period_id = ${scope.periodId} and i.tenant_id = ${scope.tenantId}
-              and i.customer_id = any(array(
-                select pc.customer_id from period_customers pc
-                where pc.period_id = ${scope.periodId} and pc.tenant_id = ${scope.tenantId} and pc.name ilike ${pattern}))
-            union
-            select i.id from items i
-            where i.period_id = ${scope.periodId} and i.tenant_id = ${scope.tenantId}
-              and (coalesce(i.user_name, '') || ' ' || i.product) ilike ${pattern}
-            union
-            select i.id from items i
-            where i.period_id = ${scope.periodId} and i.tenant_id = ${scope.tenantId}
-              and i.element_id = any(array(
-                select e.id from elements e
-                where e.tenant_id = ${scope.tenantId} and e.kind in ('instance', 'application', 'domain')
-                  and e.ref ilike ${pattern}))
-          ),`
-    }
+    ${filters.search === undefined ? sql`` : sql`${matchedItems(sql, scope, filters.search)},`}
     page as (
-      select i.* from ${pattern === undefined ? sql`items i` : sql`matched m join items i on i.id = m.id`}
-      where i.period_id = ${scope.periodId} and i.tenant_id = ${scope.tenantId}
+      -- The matches by id (items_pkey): joined to items, the planner merge-joined them against the
+      -- whole period in id order (465 ms for 112 matches at 2M items).
+      select i.* from items i
+      where ${filters.search === undefined ? sql`` : sql`i.id = any(array(select id from matched)) and`}
+        i.period_id = ${scope.periodId} and i.tenant_id = ${scope.tenantId}
         -- A customer token's subtree, as an array the planner can size (a CTE it guessed wrong read
         -- the whole period); a tenant-wide reader sees every customer of the period.
         ${scope.customerId === undefined ? sql`` : sql`and i.customer_id = any(${visibleIds ?? []}::bigint[])`}
