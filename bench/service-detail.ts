@@ -76,6 +76,7 @@ export async function runServiceDetailBench(args: string[]): Promise<void> {
           admin.secret,
         ],
         ['search: no match', `${base}?limit=100&q=zzzz-nowhere`, admin.secret],
+        ['search: a product (1 in 12)', `${base}?limit=100&q=M365-BB`, admin.secret],
         ['customer token: its first page', `${base}?limit=100`, customer.secret],
         ['page 50 by cursor (largest amount first)', '', admin.secret],
       ];
