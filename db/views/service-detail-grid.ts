@@ -1,7 +1,7 @@
 import type postgres from 'postgres';
 import { type ViewScope, visibleCustomers } from './scope.js';
 import type { ServiceDetailRow } from './service-detail.js';
-import { matchedItems } from './service-detail-search.js';
+import { type Sql, searchArms, searchKeys } from './service-detail-search.js';
 
 /**
  * Service Detail for a grid: filtered, searched and sorted on the server and read in keyset pages,
@@ -45,7 +45,7 @@ const orders: Record<ServiceDetailSort, { column: string; type: string; descendi
 };
 
 /** One page (`limit + 1` rows, to tell whether another follows) in the chosen order after the cursor. */
-export function serviceDetailPage(
+export async function serviceDetailPage(
   sql: postgres.Sql,
   scope: ViewScope,
   filters: ServiceDetailFilters,
@@ -54,37 +54,69 @@ export function serviceDetailPage(
   after?: ServiceDetailCursor,
   /** For a customer token: the ids of the period's customers in its subtree (visibleCustomerIds). */
   visibleIds?: number[],
+): Promise<ServiceDetailGridRow[]> {
+  const { search } = filters;
+  if (search === undefined) return readPage(sql, scope, filters, sort, limit, after, visibleIds);
+  const rows = await sql.begin(async (tx) => {
+    // A search's plan depends on what it matches (a product in 12 items is walked in order, a user's
+    // few items are read by customer): after five runs a prepared statement's generic plan took over
+    // and read 2M items for a broad search (500 ms against 50).
+    await tx`set local plan_cache_mode = force_custom_plan`;
+    const arms = searchArms(tx, scope, await searchKeys(tx, scope, search));
+    return arms.length === 0 ? [] : readPage(tx, scope, filters, sort, limit, after, visibleIds, arms);
+  });
+  return rows as ServiceDetailGridRow[];
+}
+
+/** The page; with a search, the first rows of each kind of name it matched (`arms`). */
+function readPage(
+  sql: Sql,
+  scope: ViewScope,
+  filters: ServiceDetailFilters,
+  sort: ServiceDetailSort,
+  limit: number,
+  after: ServiceDetailCursor | undefined,
+  visibleIds: number[] | undefined,
+  arms?: postgres.PendingQuery<postgres.Row[]>[],
 ) {
   const order = orders[sort];
   const column = sql.unsafe(order.column);
   const direction = sql.unsafe(order.descending ? 'desc' : 'asc');
-  const keyset =
-    after === undefined
-      ? sql``
-      : sort === 'id'
-        ? sql`and i.id > ${after.id}`
-        : sql`and (${column}, i.id) ${sql.unsafe(order.descending ? '<' : '>')} (${after.key}::${sql.unsafe(order.type)}, ${after.id})`;
+  // The page's items matching `arm` (one kind of name the search matched), in order after the cursor.
+  const branch = (arm?: postgres.PendingQuery<postgres.Row[]>) => sql`
+    select i.* from items i
+    where i.period_id = ${scope.periodId} and i.tenant_id = ${scope.tenantId}
+      ${arm === undefined ? sql`` : sql`and (${arm})`}
+      -- A customer token's subtree, as an array the planner can size (a CTE it guessed wrong read
+      -- the whole period); a tenant-wide reader sees every customer of the period.
+      ${scope.customerId === undefined ? sql`` : sql`and i.customer_id = any(${visibleIds ?? []}::bigint[])`}
+      ${filters.customerId === undefined ? sql`` : sql`and i.customer_id = ${filters.customerId}`}
+      ${filters.sku === undefined ? sql`` : sql`and i.sku_code = ${filters.sku}`}
+      ${filters.vendor === undefined ? sql`` : sql`and i.vendor = ${filters.vendor}`}
+      ${filters.billable === undefined ? sql`` : sql`and i.billable = ${filters.billable}`}
+      ${filters.ruleId === undefined ? sql`` : sql`and i.rule_id = ${filters.ruleId}`}
+      ${
+        after === undefined
+          ? sql``
+          : sort === 'id'
+            ? sql`and i.id > ${after.id}`
+            : sql`and (${column}, i.id) ${sql.unsafe(order.descending ? '<' : '>')} (${after.key}::${sql.unsafe(order.type)}, ${after.id})`
+      }
+    order by ${column} ${direction}, i.id ${direction}
+    limit ${limit + 1}`;
+  // A search's page is the first rows of its branches' pages together (`union` drops an item that
+  // two names matched).
+  const page =
+    arms === undefined
+      ? branch()
+      : sql`select * from (${arms
+          .map((arm) => sql`(${branch(arm)})`)
+          .reduce((all, next) => sql`${all} union ${next}`)}) i
+          order by ${column} ${direction}, i.id ${direction}
+          limit ${limit + 1}`;
   return sql<ServiceDetailGridRow[]>`
     with ${visibleCustomers(sql, scope)},
-    ${filters.search === undefined ? sql`` : sql`${matchedItems(sql, scope, filters.search)},`}
-    page as (
-      -- The matches by id (items_pkey): joined to items, the planner merge-joined them against the
-      -- whole period in id order (465 ms for 112 matches at 2M items).
-      select i.* from items i
-      where ${filters.search === undefined ? sql`` : sql`i.id = any(array(select id from matched)) and`}
-        i.period_id = ${scope.periodId} and i.tenant_id = ${scope.tenantId}
-        -- A customer token's subtree, as an array the planner can size (a CTE it guessed wrong read
-        -- the whole period); a tenant-wide reader sees every customer of the period.
-        ${scope.customerId === undefined ? sql`` : sql`and i.customer_id = any(${visibleIds ?? []}::bigint[])`}
-        ${filters.customerId === undefined ? sql`` : sql`and i.customer_id = ${filters.customerId}`}
-        ${filters.sku === undefined ? sql`` : sql`and i.sku_code = ${filters.sku}`}
-        ${filters.vendor === undefined ? sql`` : sql`and i.vendor = ${filters.vendor}`}
-        ${filters.billable === undefined ? sql`` : sql`and i.billable = ${filters.billable}`}
-        ${filters.ruleId === undefined ? sql`` : sql`and i.rule_id = ${filters.ruleId}`}
-        ${keyset}
-      order by ${column} ${direction}, i.id ${direction}
-      limit ${limit + 1}
-    )
+    page as (${page})
     select i.id as "itemId", i.customer_id as "customerId", i.customer_name as "customerName",
            payer.customer_id as "invoiceToId", inv.name as "invoiceToName", i.user_name as "userName",
            i.kind, i.service, i.product, i.sku_code as "skuCode", i.vendor, i.unmapped,
