@@ -77,6 +77,7 @@ export async function runServiceDetailBench(args: string[]): Promise<void> {
         ],
         ['search: no match', `${base}?limit=100&q=zzzz-nowhere`, admin.secret],
         ['search: a product (1 in 12)', `${base}?limit=100&q=M365-BB`, admin.secret],
+        ['search: every user (each name has it)', `${base}?limit=100&q=example`, admin.secret],
         ['customer token: its first page', `${base}?limit=100`, customer.secret],
         ['page 50 by cursor (largest amount first)', '', admin.secret],
       ];
