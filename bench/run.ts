@@ -14,7 +14,7 @@ import type { SizeResult } from './size.js';
  *   --keep       keep the embedded server's data directory (and databases) for EXPLAIN afterwards
  *   --close-limit=SECONDS  cancel a close (or reprocess) running longer than this (default 4 h)
  *   --only=ingest  measure ingestion and its COPY yardstick only (no close), to iterate on ingestion
- *   --only=service-detail [--items=N] [--repeat=N]  the Service Detail grid's latencies (bench/service-detail.ts)
+ *   --only=service-detail [--items=N] [--repeat=N] [--keep]  the Service Detail grid's latencies (bench/service-detail.ts)
  *   --only=recon [--lines=N]  import a generated Microsoft NCE reconciliation file of N lines (1,000,000)
  *                and match a period against it (bench/recon-import.ts), instead of the sizes
  */

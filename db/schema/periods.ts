@@ -175,12 +175,9 @@ export const items = pgTable(
     index('items_period_customer_name').on(t.periodId, t.customerName, t.id),
     index('items_period_sku').on(t.periodId, t.skuCode, t.id),
     index('items_period_rule').on(t.periodId, t.ruleId).where(sql`${t.ruleId} is not null`),
-    // The grid's text search: trigrams of the user and product names (customer names are searched in
-    // period_customers), and the element (whose id names an instance, domain or application).
-    index('items_search').using(
-      'gin',
-      sql`(coalesce(${t.userName}, '') || ' ' || ${t.product}) gin_trgm_ops`,
-    ),
+    // The grid's text search reads the period's few distinct products here (a loose index scan);
+    // user and element names are found in users, name_history and elements (service-detail-search.ts).
+    index('items_period_product').on(t.periodId, t.product),
     index('items_period_element').on(t.periodId, t.elementId),
     // Non-billable items are few: the grid's `billable=false` reads them without a scan.
     index('items_period_unbillable').on(t.periodId, t.id).where(sql`not ${t.billable}`),

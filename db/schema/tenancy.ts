@@ -131,6 +131,8 @@ export const users = pgTable(
       foreignColumns: [customers.tenantId, customers.id],
     }),
     index('users_customer').on(t.tenantId, t.customerId),
+    // The Service Detail grid finds items by their user's name here first (service-detail-search.ts).
+    index('users_name_search').using('gin', sql`${t.name} gin_trgm_ops`),
   ],
 );
 
@@ -149,7 +151,11 @@ export const nameHistory = pgTable(
     actor: text('actor').notNull(),
     changeId: bigint('change_id', { mode: 'number' }),
   },
-  (t) => [index('name_history_subject').on(t.tenantId, t.subject, t.subjectId, t.validFrom)],
+  (t) => [
+    index('name_history_subject').on(t.tenantId, t.subject, t.subjectId, t.validFrom),
+    // An item keeps its user's name at the period's end: the grid's search looks in every name here.
+    index('name_history_name_search').using('gin', sql`${t.name} gin_trgm_ops`),
+  ],
 );
 
 /**

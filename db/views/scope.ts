@@ -15,7 +15,11 @@ export interface ViewScope {
  * `visible as (...)`: the period's customers the scope may see (empty for a foreign period); `name`
  * renames the CTE for a read that sees two periods at once.
  */
-export function visibleCustomers(sql: postgres.Sql, scope: ViewScope, name = 'visible') {
+export function visibleCustomers(
+  sql: postgres.Sql | postgres.TransactionSql,
+  scope: ViewScope,
+  name = 'visible',
+) {
   return sql`${sql(name)} as (
     select pc.customer_id from period_customers pc
     where pc.period_id = ${scope.periodId} and pc.tenant_id = ${scope.tenantId}

@@ -1,6 +1,7 @@
 import type postgres from 'postgres';
 import { type ViewScope, visibleCustomers } from './scope.js';
 import type { ServiceDetailRow } from './service-detail.js';
+import { type Sql, searchArms, searchKeys } from './service-detail-search.js';
 
 /**
  * Service Detail for a grid: filtered, searched and sorted on the server and read in keyset pages,
@@ -43,13 +44,8 @@ const orders: Record<ServiceDetailSort, { column: string; type: string; descendi
   '-customer': { column: 'i.customer_name', type: 'text', descending: true },
 };
 
-/** A `like` pattern matching `text` anywhere, its wildcards taken literally. */
-function containing(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
 /** One page (`limit + 1` rows, to tell whether another follows) in the chosen order after the cursor. */
-export function serviceDetailPage(
+export async function serviceDetailPage(
   sql: postgres.Sql,
   scope: ViewScope,
   filters: ServiceDetailFilters,
@@ -58,60 +54,69 @@ export function serviceDetailPage(
   after?: ServiceDetailCursor,
   /** For a customer token: the ids of the period's customers in its subtree (visibleCustomerIds). */
   visibleIds?: number[],
+): Promise<ServiceDetailGridRow[]> {
+  const { search } = filters;
+  if (search === undefined) return readPage(sql, scope, filters, sort, limit, after, visibleIds);
+  const rows = await sql.begin(async (tx) => {
+    // A search's plan depends on what it matches (a product in 12 items is walked in order, a user's
+    // few items are read by customer): after five runs a prepared statement's generic plan took over
+    // and read 2M items for a broad search (500 ms against 50).
+    await tx`set local plan_cache_mode = force_custom_plan`;
+    const arms = searchArms(tx, scope, await searchKeys(tx, scope, search));
+    return arms.length === 0 ? [] : readPage(tx, scope, filters, sort, limit, after, visibleIds, arms);
+  });
+  return rows as ServiceDetailGridRow[];
+}
+
+/** The page; with a search, the first rows of each kind of name it matched (`arms`). */
+function readPage(
+  sql: Sql,
+  scope: ViewScope,
+  filters: ServiceDetailFilters,
+  sort: ServiceDetailSort,
+  limit: number,
+  after: ServiceDetailCursor | undefined,
+  visibleIds: number[] | undefined,
+  arms?: postgres.PendingQuery<postgres.Row[]>[],
 ) {
   const order = orders[sort];
   const column = sql.unsafe(order.column);
   const direction = sql.unsafe(order.descending ? 'desc' : 'asc');
-  const pattern = filters.search === undefined ? undefined : containing(filters.search);
-  const keyset =
-    after === undefined
-      ? sql``
-      : sort === 'id'
-        ? sql`and i.id > ${after.id}`
-        : sql`and (${column}, i.id) ${sql.unsafe(order.descending ? '<' : '>')} (${after.key}::${sql.unsafe(order.type)}, ${after.id})`;
+  // The page's items matching `arm` (one kind of name the search matched), in order after the cursor.
+  const branch = (arm?: postgres.PendingQuery<postgres.Row[]>) => sql`
+    select i.* from items i
+    where i.period_id = ${scope.periodId} and i.tenant_id = ${scope.tenantId}
+      ${arm === undefined ? sql`` : sql`and (${arm})`}
+      -- A customer token's subtree, as an array the planner can size (a CTE it guessed wrong read
+      -- the whole period); a tenant-wide reader sees every customer of the period.
+      ${scope.customerId === undefined ? sql`` : sql`and i.customer_id = any(${visibleIds ?? []}::bigint[])`}
+      ${filters.customerId === undefined ? sql`` : sql`and i.customer_id = ${filters.customerId}`}
+      ${filters.sku === undefined ? sql`` : sql`and i.sku_code = ${filters.sku}`}
+      ${filters.vendor === undefined ? sql`` : sql`and i.vendor = ${filters.vendor}`}
+      ${filters.billable === undefined ? sql`` : sql`and i.billable = ${filters.billable}`}
+      ${filters.ruleId === undefined ? sql`` : sql`and i.rule_id = ${filters.ruleId}`}
+      ${
+        after === undefined
+          ? sql``
+          : sort === 'id'
+            ? sql`and i.id > ${after.id}`
+            : sql`and (${column}, i.id) ${sql.unsafe(order.descending ? '<' : '>')} (${after.key}::${sql.unsafe(order.type)}, ${after.id})`
+      }
+    order by ${column} ${direction}, i.id ${direction}
+    limit ${limit + 1}`;
+  // A search's page is the first rows of its branches' pages together (`union` drops an item that
+  // two names matched).
+  const page =
+    arms === undefined
+      ? branch()
+      : sql`select * from (${arms
+          .map((arm) => sql`(${branch(arm)})`)
+          .reduce((all, next) => sql`${all} union ${next}`)}) i
+          order by ${column} ${direction}, i.id ${direction}
+          limit ${limit + 1}`;
   return sql<ServiceDetailGridRow[]>`
     with ${visibleCustomers(sql, scope)},
-    ${
-      pattern === undefined
-        ? sql``
-        : // The items a search matches, found arm by arm on an index each and materialised: planned as
-          // one OR under ORDER BY ... LIMIT, PostgreSQL walked the whole period in order (4 s at 2M).
-          // Customers by their period snapshot name (a few thousand rows), then items_period_customer;
-          // user and product names by trigrams (items_search); elements by trigrams (elements_ref_search).
-          sql`matched as materialized (
-            select i.id from items i
-            where i.period_id = ${scope.periodId} and i.tenant_id = ${scope.tenantId}
-              and i.customer_id = any(array(
-                select pc.customer_id from period_customers pc
-                where pc.period_id = ${scope.periodId} and pc.tenant_id = ${scope.tenantId} and pc.name ilike ${pattern}))
-            union
-            select i.id from items i
-            where i.period_id = ${scope.periodId} and i.tenant_id = ${scope.tenantId}
-              and (coalesce(i.user_name, '') || ' ' || i.product) ilike ${pattern}
-            union
-            select i.id from items i
-            where i.period_id = ${scope.periodId} and i.tenant_id = ${scope.tenantId}
-              and i.element_id = any(array(
-                select e.id from elements e
-                where e.tenant_id = ${scope.tenantId} and e.kind in ('instance', 'application', 'domain')
-                  and e.ref ilike ${pattern}))
-          ),`
-    }
-    page as (
-      select i.* from ${pattern === undefined ? sql`items i` : sql`matched m join items i on i.id = m.id`}
-      where i.period_id = ${scope.periodId} and i.tenant_id = ${scope.tenantId}
-        -- A customer token's subtree, as an array the planner can size (a CTE it guessed wrong read
-        -- the whole period); a tenant-wide reader sees every customer of the period.
-        ${scope.customerId === undefined ? sql`` : sql`and i.customer_id = any(${visibleIds ?? []}::bigint[])`}
-        ${filters.customerId === undefined ? sql`` : sql`and i.customer_id = ${filters.customerId}`}
-        ${filters.sku === undefined ? sql`` : sql`and i.sku_code = ${filters.sku}`}
-        ${filters.vendor === undefined ? sql`` : sql`and i.vendor = ${filters.vendor}`}
-        ${filters.billable === undefined ? sql`` : sql`and i.billable = ${filters.billable}`}
-        ${filters.ruleId === undefined ? sql`` : sql`and i.rule_id = ${filters.ruleId}`}
-        ${keyset}
-      order by ${column} ${direction}, i.id ${direction}
-      limit ${limit + 1}
-    )
+    page as (${page})
     select i.id as "itemId", i.customer_id as "customerId", i.customer_name as "customerName",
            payer.customer_id as "invoiceToId", inv.name as "invoiceToName", i.user_name as "userName",
            i.kind, i.service, i.product, i.sku_code as "skuCode", i.vendor, i.unmapped,

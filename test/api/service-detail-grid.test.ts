@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { apiForTests } from '../support/api.js';
 import { uniqueTenantId } from '../support/closes.js';
 import { freshDatabase } from '../support/database.js';
+import { ingest } from '../support/fixtures.js';
 import { temporalForTests } from '../support/temporal.js';
 import { buildConsoleBook } from './console-book.js';
 
@@ -165,5 +166,46 @@ describe('Service Detail for a grid', () => {
     const sort = await api.call('GET', `${january}?sort=price`, admin);
     expect(sort.status).toBe(400);
     expect(sort.json.errors.map((e: { field: string }) => e.field)).toEqual(['sort']);
+  });
+});
+
+describe('Service Detail text search', () => {
+  const search = async (q: string, token = admin) =>
+    (await pages(`q=${encodeURIComponent(q)}&limit=2`, token)).ids;
+  const items = (keep: (r: Row) => boolean) => ids(all.filter(keep));
+
+  it('finds any part of a user, product or element name, whatever its case', async () => {
+    expect(await search('1@R1A.EX')).toEqual(items((r) => r.userName === 'a1@r1a.example'));
+    expect(await search('.EXAMPLE')).toEqual(items((r) => r.userName !== null));
+    expect(await search('STD')).toEqual(items((r) => r.elementName === 'std'));
+    expect(await search('ult-1')).toEqual(items((r) => r.elementName === 'vault-1'));
+    expect(await search('ult-1')).toHaveLength(1);
+    expect(await search('a1@r1a.example.org')).toEqual([]);
+  });
+
+  it('matches the user name the period kept, not the name given after its end', async () => {
+    await ingest(sql, tenantId, [
+      {
+        kind: 'user.renamed',
+        occurredAt: '2026-02-10T00:00:00Z',
+        customer: 'r1a',
+        user: 'a1',
+        name: 'alice.admin@r1a.example',
+      },
+    ]);
+    const a1 = items((r) => r.userName === 'a1@r1a.example');
+    expect(a1).toHaveLength(1);
+    expect(await search('alice.admin')).toEqual([]);
+    expect(await search('A1@r1a')).toEqual(a1);
+    const [row] = (await api.call('GET', `${january}?q=a1%40r1a`, admin)).json.rows;
+    expect(row.userName).toBe('a1@r1a.example');
+  });
+
+  it("a customer token finds no user, product or element of another customer's subtree", async () => {
+    expect(await search('u1@contoso')).toEqual(items((r) => r.userName === 'u1@contoso.example'));
+    expect(await search('u1@contoso', alpha)).toEqual([]);
+    expect(await search('STD', alpha)).toEqual([]);
+    expect(await search('vault', alpha)).toEqual(items((r) => r.elementName === 'vault-1'));
+    expect(await search('1@r1', alpha)).toEqual(items((r) => r.userName === 'a1@r1a.example'));
   });
 });
