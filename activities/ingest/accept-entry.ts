@@ -94,12 +94,13 @@ const always = ['key', 'occurredAt', 'actor', 'customer', 'kind'];
 export function acceptEntry(raw: unknown, instant: RegExp): Entry | null {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return null;
   const record = raw as Record<string, unknown>;
-  const kind = kinds[record.kind as string];
-  if (kind === undefined || typeof record.kind !== 'string') return null;
+  // Own keys only: a kind or field named like Object.prototype's members (valueOf, toString) is not one.
+  if (typeof record.kind !== 'string' || !Object.hasOwn(kinds, record.kind)) return null;
+  const kind = kinds[record.kind] as (typeof kinds)[string];
   const names = Object.keys(record);
   for (const name of names) {
     if (name === 'kind') continue;
-    const rule = kind.fields[name];
+    const rule = Object.hasOwn(kind.fields, name) ? kind.fields[name] : undefined;
     if (rule === undefined || !rule(record[name])) return null;
   }
   for (const name of always) if (!Object.hasOwn(record, name)) return null;

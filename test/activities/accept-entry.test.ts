@@ -108,4 +108,12 @@ describe('acceptEntry', () => {
       { numRuns: 5000 },
     );
   });
+
+  it("leaves Object.prototype's names to zod: a kind 'valueOf', a field 'toString'", () => {
+    const [base] = valid;
+    // Both once crashed or passed the plain check: an inherited member looked like a kind or a rule.
+    expect(acceptEntry({ ...base, kind: 'valueOf' }, instant)).toBeNull();
+    expect(acceptEntry({ ...base, toString: 'x' }, instant)).toBeNull();
+    expect(acceptEntry({ ...base, constructor: 'x' }, instant)).toBeNull();
+  });
 });
