@@ -7,7 +7,7 @@ import {
   maxLocalDate,
   minLocalDate,
 } from './dates.js';
-import { type Amount, formatDecimal, toDecimal } from './money.js';
+import { type Amount, BillingDecimal, formatDecimal, roundHalfUp, toDecimal } from './money.js';
 import type { Period } from './periods.js';
 
 /** Which local dates of a period an element was active on, and what that presence costs. */
@@ -36,6 +36,19 @@ export function activeSpan(
   }
   const startDate = instantToLocalDate(startedAt, timeZone);
   const endDate = endedAt === null ? null : instantToLocalDate(endedAt, timeZone);
+  return activeSpanOfDates(startDate, endDate, period);
+}
+
+/**
+ * The same from the local dates the element started and ended on: the close's form, since the
+ * database gives local dates in the tenant's zone. A removal on the period's first day ended it with
+ * the period before (docs/billing-choices.md).
+ */
+export function activeSpanOfDates(
+  startDate: LocalDate,
+  endDate: LocalDate | null,
+  period: Period,
+): ActiveSpan | null {
   const periodEndExclusive = addDays(period.end, 1);
   const activeFrom = maxLocalDate(startDate, period.start);
   const activeTo = endDate === null ? periodEndExclusive : minLocalDate(endDate, periodEndExclusive);
@@ -94,4 +107,37 @@ export function recurringAmount({
 /** Unrounded amount of a usage item: price per unit used x units used. */
 export function usageAmount({ unitPrice, quantity }: { unitPrice: string; quantity: string }): Amount {
   return formatDecimal(toDecimal(unitPrice, 'unit price').times(toDecimal(quantity, 'quantity')));
+}
+
+export type ChargedItem = {
+  /** The unit price the item is charged at (an effective tier price may carry 10 decimals). */
+  unitPrice: string;
+  quantity: string;
+  /** The part of the price charged, `share / shareOf`: days active / period days for daily SKUs. */
+  share: number;
+  shareOf: number;
+  discountPercent: string;
+  minorUnits: number;
+};
+
+/**
+ * An item's amount: price x quantity x share, less its discount, rounded half-up to the currency's
+ * minor unit. One division, last: a prorated tie such as 6.665 x 3/31 = 0.645 stays a tie, where
+ * dividing by the period first and discounting after could land just below it.
+ */
+export function chargedAmount({
+  unitPrice,
+  quantity,
+  share,
+  shareOf,
+  discountPercent,
+  minorUnits,
+}: ChargedItem): Amount {
+  if (!Number.isInteger(shareOf) || shareOf < 1)
+    throw new RangeError(`share of must be a whole number >= 1, got ${shareOf}`);
+  const numerator = toDecimal(unitPrice, 'unit price')
+    .times(toDecimal(quantity, 'quantity'))
+    .times(share)
+    .times(new BillingDecimal(100).minus(toDecimal(discountPercent, 'discount percent')));
+  return roundHalfUp(numerator.dividedBy(shareOf * 100), minorUnits);
 }
