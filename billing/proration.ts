@@ -18,37 +18,21 @@ export type ProrationMode = 'daily' | 'full';
 export type ActiveSpan = { activeFrom: LocalDate; activeTo: LocalDate; daysActive: number };
 
 /**
- * The part of `period` an element started at `startedAt` and ended at `endedAt` (null = still
- * active) was active: every local date d with date(start) <= d < date(end). Null when the element
- * has no active date in the period and did not start in it; an element added and removed on the
- * same day inside the period gets a 0-day span so it is still itemised.
- */
-export function activeSpan(
-  startedAt: Date,
-  endedAt: Date | null,
-  period: Period,
-  timeZone: string,
-): ActiveSpan | null {
-  if (endedAt !== null && endedAt.getTime() < startedAt.getTime()) {
-    throw new RangeError(
-      `element ends (${endedAt.toISOString()}) before it starts (${startedAt.toISOString()})`,
-    );
-  }
-  const startDate = instantToLocalDate(startedAt, timeZone);
-  const endDate = endedAt === null ? null : instantToLocalDate(endedAt, timeZone);
-  return activeSpanOfDates(startDate, endDate, period);
-}
-
-/**
- * The same from the local dates the element started and ended on: the close's form, since the
- * database gives local dates in the tenant's zone. A removal on the period's first day ended it with
- * the period before (docs/billing-choices.md).
+ * The part of `period` an element that started on local date `startDate` and ended on `endDate`
+ * (null = still active) was active: every local date d with startDate <= d < endDate (the database
+ * gives the local dates of its instants in the tenant's zone). Null when the element has no active
+ * date in the period and did not start in it; an element added and removed on the same day inside
+ * the period gets a 0-day span so it is still itemised. A removal on the period's first day ended it
+ * with the period before (docs/billing-choices.md).
  */
 export function activeSpanOfDates(
   startDate: LocalDate,
   endDate: LocalDate | null,
   period: Period,
 ): ActiveSpan | null {
+  if (endDate !== null && compareLocalDates(endDate, startDate) < 0) {
+    throw new RangeError(`element ends (${endDate}) before it starts (${startDate})`);
+  }
   const periodEndExclusive = addDays(period.end, 1);
   const activeFrom = maxLocalDate(startDate, period.start);
   const activeTo = endDate === null ? periodEndExclusive : minLocalDate(endDate, periodEndExclusive);
@@ -56,11 +40,6 @@ export function activeSpanOfDates(
   if (daysActive > 0) return { activeFrom, activeTo, daysActive };
   if (isInPeriod(startDate, period)) return { activeFrom: startDate, activeTo: startDate, daysActive: 0 };
   return null;
-}
-
-/** A usage entry belongs to the period holding the local date of the instant it occurred at. */
-export function usageBelongsToPeriod(occurredAt: Date, period: Period, timeZone: string): boolean {
-  return isInPeriod(instantToLocalDate(occurredAt, timeZone), period);
 }
 
 export function isInPeriod(date: LocalDate, period: Period): boolean {
@@ -140,4 +119,21 @@ export function chargedAmount({
     .times(share)
     .times(new BillingDecimal(100).minus(toDecimal(discountPercent, 'discount percent')));
   return roundHalfUp(numerator.dividedBy(shareOf * 100), minorUnits);
+}
+
+/**
+ * The part of a period's price an item is charged, `share / shareOf`: days active of the period's
+ * days for daily SKUs, whole for usage, and whole once for a full element (on its first part,
+ * however rules split it; later parts 0).
+ */
+export function chargeShare(item: {
+  usage: boolean;
+  proration: ProrationMode | null;
+  daysActive: number;
+  periodDays: number;
+  firstPart: boolean;
+}): { share: number; shareOf: number } {
+  if (item.usage) return { share: 1, shareOf: 1 };
+  if (item.proration === 'daily') return { share: item.daysActive, shareOf: item.periodDays };
+  return { share: item.firstPart ? 1 : 0, shareOf: 1 };
 }

@@ -5,6 +5,7 @@ import { periodItems } from './items.js';
 import { priceItems } from './pricing.js';
 
 export type * from './inputs.js';
+export { type UnitsItem, unitsHeld } from './pricing.js';
 export { adjustablePeriods, lateElementIds };
 
 /**
@@ -50,9 +51,4 @@ export function priceStaged(
   adjustment: AdjustmentInputs,
 ): PricedItem[] {
   return priceItems(items, inputs.catalog, adjustment, inputs.period.minorUnits);
-}
-
-/** All of it at once, for tests and tools that hold every input. */
-export function computeItems(inputs: ShardInputs, adjustment: AdjustmentInputs): PricedItem[] {
-  return priceStaged(inputs, stageItems(inputs, adjustment.billed), adjustment);
 }

@@ -1,6 +1,6 @@
 import { vendorDiscountPercent } from '../discounts.js';
 import { BillingDecimal, type Decimal, formatDecimal, toDecimal } from '../money.js';
-import { chargedAmount } from '../proration.js';
+import { chargedAmount, chargeShare } from '../proration.js';
 import { effectiveUnitPrice } from '../tiers.js';
 import { pricedAsUsage } from './catalog.js';
 import type { AdjustmentInputs, Catalog, Item, PricedItem, PriorPrice, Sku } from './inputs.js';
@@ -18,7 +18,8 @@ export function priceItems(
   adjustment: Pick<AdjustmentInputs, 'priors' | 'adjustedInvoiceTo'>,
   minorUnits: number,
 ): PricedItem[] {
-  const skuOf = (item: Item) => (item.skuCode === null ? null : (catalog.skus.get(item.skuCode) ?? null));
+  const skuOf = (item: Pick<Item, 'skuCode'>) =>
+    item.skuCode === null ? null : (catalog.skus.get(item.skuCode) ?? null);
   const unitPrices = effectivePrices(items, catalog, skuOf);
   const discounts = discountPercents(items, catalog);
   const priors = priorIndex(adjustment.priors);
@@ -43,7 +44,13 @@ export function priceItems(
         if (prior.billable) discountPercent = prior.discountPercent;
       }
     }
-    const { share, shareOf } = shareOfItem(item, sku, firstParts.has(index));
+    const { share, shareOf } = chargeShare({
+      usage: item.kind === 'usage' || (sku !== null && sku.billingModel === 'usage'),
+      proration: sku?.proration ?? null,
+      daysActive: item.daysActive,
+      periodDays: item.periodDays,
+      firstPart: firstParts.has(index),
+    });
     return {
       ...item,
       unitPrice: toDecimal(unitPrice).toDecimalPlaces(6, BillingDecimal.ROUND_HALF_UP).toFixed(6),
@@ -53,17 +60,6 @@ export function priceItems(
         : toDecimal('0').toFixed(minorUnits),
     };
   });
-}
-
-/**
- * The part of the SKU's period price an item is charged: days active of the period's days for daily
- * SKUs, whole for usage, and whole once for a full element (on its first part, however rules split it).
- */
-function shareOfItem(item: Item, sku: Sku | null, firstPart: boolean): { share: number; shareOf: number } {
-  if (item.kind === 'usage' || (sku !== null && sku.billingModel === 'usage'))
-    return { share: 1, shareOf: 1 };
-  if (sku?.proration === 'daily') return { share: item.daysActive, shareOf: item.periodDays };
-  return { share: firstPart ? 1 : 0, shareOf: 1 };
 }
 
 /** Indexes of the first part (by date) of each full element per adjusted period, outcome and sign. */
@@ -79,13 +75,30 @@ function firstFullParts(items: readonly Item[], skuOf: (item: Item) => Sku | nul
   return new Set(first.values());
 }
 
+/** What counting units needs of an item. */
+export type UnitsItem = Pick<
+  Item,
+  | 'invoiceToId'
+  | 'skuCode'
+  | 'kind'
+  | 'quantity'
+  | 'daysActive'
+  | 'periodDays'
+  | 'elementId'
+  | 'billable'
+  | 'adjustsPeriodId'
+>;
+
 /**
  * Units held per invoice-to customer and SKU: the average held over the period for daily SKUs (a
  * 10 -> 12 seat change mid-month is about 11, not 22), each element once for full SKUs, the units
  * used for usage. Unit-days are summed and divided once, so 2 seats split 23 + 5 days of 28 are
  * exactly 2. Adjustments of a SKU the period does not otherwise bill are priced as their own units.
  */
-function unitsHeld(items: readonly Item[], skuOf: (item: Item) => Sku | null): Map<string, Decimal> {
+export function unitsHeld(
+  items: readonly UnitsItem[],
+  skuOf: (item: UnitsItem) => Sku | null,
+): Map<string, Decimal> {
   const unitDays = new Map<string, { days: Decimal; periodDays: number }>();
   const fullElements = new Map<string, Decimal>();
   const adjustmentUnits = new Map<string, Decimal>();
@@ -128,7 +141,7 @@ function unitsHeld(items: readonly Item[], skuOf: (item: Item) => Sku | null): M
 function effectivePrices(
   items: readonly Item[],
   catalog: Catalog,
-  skuOf: (item: Item) => Sku | null,
+  skuOf: (item: Pick<Item, 'skuCode'>) => Sku | null,
 ): Map<string, string> {
   const prices = new Map<string, string>();
   for (const [key, units] of unitsHeld(items, skuOf)) {
