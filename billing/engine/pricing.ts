@@ -24,6 +24,10 @@ export function priceItems(
   const discounts = discountPercents(items, catalog);
   const priors = priorIndex(adjustment.priors);
   const firstParts = firstFullParts(items, skuOf);
+  // Items repeat few distinct prices, quantities and shares: each distinct charge is computed once.
+  const amounts = new Map<string, string>();
+  const storedPrices = new Map<string, string>();
+  const zero = toDecimal('0').toFixed(minorUnits);
   return items.map((item, index) => {
     const sku = skuOf(item);
     const charged = sku !== null && item.billable;
@@ -51,14 +55,28 @@ export function priceItems(
       periodDays: item.periodDays,
       firstPart: firstParts.has(index),
     });
-    return {
-      ...item,
-      unitPrice: toDecimal(unitPrice).toDecimalPlaces(6, BillingDecimal.ROUND_HALF_UP).toFixed(6),
-      discountPercent: charged ? discountPercent : '0',
-      amount: charged
-        ? chargedAmount({ unitPrice, quantity: item.quantity, share, shareOf, discountPercent, minorUnits })
-        : toDecimal('0').toFixed(minorUnits),
-    };
+    let storedPrice = storedPrices.get(unitPrice);
+    if (storedPrice === undefined) {
+      storedPrice = toDecimal(unitPrice).toDecimalPlaces(6, BillingDecimal.ROUND_HALF_UP).toFixed(6);
+      storedPrices.set(unitPrice, storedPrice);
+    }
+    let amount = zero;
+    if (charged) {
+      const key = `${unitPrice}|${item.quantity}|${share}|${shareOf}|${discountPercent}`;
+      amount = amounts.get(key) ?? '';
+      if (amount === '') {
+        amount = chargedAmount({
+          unitPrice,
+          quantity: item.quantity,
+          share,
+          shareOf,
+          discountPercent,
+          minorUnits,
+        });
+        amounts.set(key, amount);
+      }
+    }
+    return { ...item, unitPrice: storedPrice, discountPercent: charged ? discountPercent : '0', amount };
   });
 }
 
@@ -99,43 +117,70 @@ export function unitsHeld(
   items: readonly UnitsItem[],
   skuOf: (item: UnitsItem) => Sku | null,
 ): Map<string, Decimal> {
-  const unitDays = new Map<string, { days: Decimal; periodDays: number }>();
+  // Unit-days tallied as whole days per distinct quantity (most items hold 1 for the whole period),
+  // so the exact decimal arithmetic runs per distinct quantity, not per item.
+  const dayTallies = new Map<string, { days: Map<string, number>; periodDays: number }>();
   const fullElements = new Map<string, Decimal>();
   const adjustmentUnits = new Map<string, Decimal>();
+  const decimal = decimalCache();
   for (const item of items) {
     const sku = skuOf(item);
     if (sku === null) continue;
     const key = `${item.invoiceToId}\u0000${sku.code}`;
-    const quantity = toDecimal(item.quantity);
     if (item.adjustsPeriodId !== null) {
+      const quantity = decimal(item.quantity).abs();
       const previous = adjustmentUnits.get(key);
-      if (previous === undefined || quantity.abs().greaterThan(previous))
-        adjustmentUnits.set(key, quantity.abs());
+      if (previous === undefined || quantity.greaterThan(previous)) adjustmentUnits.set(key, quantity);
       continue;
     }
     if (!item.billable) continue;
-    let entry = unitDays.get(key);
-    if (!entry) {
-      entry = { days: new BillingDecimal(0), periodDays: item.periodDays };
-      unitDays.set(key, entry);
+    let tally = dayTallies.get(key);
+    if (!tally) {
+      tally = { days: new Map(), periodDays: item.periodDays };
+      dayTallies.set(key, tally);
     }
-    if (pricedAsUsage(item.kind, sku)) entry.days = entry.days.plus(quantity.times(item.periodDays));
-    else if (sku.proration === 'daily') entry.days = entry.days.plus(quantity.times(item.daysActive));
-    else {
+    const usage = pricedAsUsage(item.kind, sku);
+    if (usage || sku.proration === 'daily') {
+      const days = usage ? item.periodDays : item.daysActive;
+      tally.days.set(item.quantity, (tally.days.get(item.quantity) ?? 0) + days);
+    } else {
+      // A full element counts once, at its largest quantity, however rules split it.
       const elementKey = `${key}\u0000${item.elementId}`;
+      const quantity = decimal(item.quantity);
       const previous = fullElements.get(elementKey);
       if (previous === undefined || quantity.greaterThan(previous)) fullElements.set(elementKey, quantity);
     }
   }
+  const units = new Map<string, Decimal>();
+  const unitDays = new Map<string, Decimal>();
+  for (const [key, tally] of dayTallies) {
+    let total = new BillingDecimal(0);
+    for (const [quantity, days] of tally.days) total = total.plus(decimal(quantity).times(days));
+    unitDays.set(key, total);
+  }
   for (const [elementKey, quantity] of fullElements) {
     const key = elementKey.slice(0, elementKey.lastIndexOf('\u0000'));
-    const entry = unitDays.get(key) as { days: Decimal; periodDays: number };
-    entry.days = entry.days.plus(quantity.times(entry.periodDays));
+    const tally = dayTallies.get(key) as { periodDays: number };
+    unitDays.set(key, (unitDays.get(key) as Decimal).plus(quantity.times(tally.periodDays)));
   }
-  const units = new Map<string, Decimal>();
-  for (const [key, entry] of unitDays) units.set(key, entry.days.dividedBy(entry.periodDays));
+  for (const [key, total] of unitDays) {
+    units.set(key, total.dividedBy((dayTallies.get(key) as { periodDays: number }).periodDays));
+  }
   for (const [key, quantity] of adjustmentUnits) if (!units.has(key)) units.set(key, quantity);
   return units;
+}
+
+/** Decimal strings parsed once per call: a period repeats few distinct quantities and prices. */
+function decimalCache(): (value: string) => Decimal {
+  const parsed = new Map<string, Decimal>();
+  return (value) => {
+    let decimal = parsed.get(value);
+    if (decimal === undefined) {
+      decimal = toDecimal(value);
+      parsed.set(value, decimal);
+    }
+    return decimal;
+  };
 }
 
 function effectivePrices(
