@@ -7,7 +7,7 @@ import {
   maxLocalDate,
   minLocalDate,
 } from './dates.js';
-import { type Amount, BillingDecimal, formatDecimal, roundHalfUp, toDecimal } from './money.js';
+import { type Amount, divideRoundHalfUp, formatDecimal, toDecimal, toScaled } from './money.js';
 import type { Period } from './periods.js';
 
 /** Which local dates of a period an element was active on, and what that presence costs. */
@@ -112,13 +112,19 @@ export function chargedAmount({
   discountPercent,
   minorUnits,
 }: ChargedItem): Amount {
-  if (!Number.isInteger(shareOf) || shareOf < 1)
+  if (!Number.isInteger(shareOf) || shareOf < 1) {
     throw new RangeError(`share of must be a whole number >= 1, got ${shareOf}`);
-  const numerator = toDecimal(unitPrice, 'unit price')
-    .times(toDecimal(quantity, 'quantity'))
-    .times(share)
-    .times(new BillingDecimal(100).minus(toDecimal(discountPercent, 'discount percent')));
-  return roundHalfUp(numerator.dividedBy(shareOf * 100), minorUnits);
+  }
+  if (!Number.isInteger(share) || share < 0)
+    throw new RangeError(`share must be a whole number >= 0, got ${share}`);
+  // Scaled integers: price x quantity x share x (100 - discount) over shareOf x 100, rounded once.
+  const price = toScaled(unitPrice, 'unit price');
+  const units = toScaled(quantity, 'quantity');
+  const discount = toScaled(discountPercent, 'discount percent');
+  const kept = 100n * 10n ** BigInt(discount.scale) - discount.units;
+  const numerator = price.units * units.units * BigInt(share) * kept;
+  const denominator = BigInt(shareOf * 100) * 10n ** BigInt(price.scale + units.scale + discount.scale);
+  return divideRoundHalfUp(numerator, denominator, minorUnits);
 }
 
 /**

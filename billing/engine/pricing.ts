@@ -76,8 +76,40 @@ export function priceItems(
         amounts.set(key, amount);
       }
     }
-    return { ...item, unitPrice: storedPrice, discountPercent: charged ? discountPercent : '0', amount };
+    return priced(item, storedPrice, charged ? discountPercent : '0', amount);
   });
+}
+
+// Every field written out: spreading an item and adding three fields cost more than all the pricing.
+function priced(item: Item, unitPrice: string, discountPercent: string, amount: string): PricedItem {
+  return {
+    customerId: item.customerId,
+    invoiceToId: item.invoiceToId,
+    userId: item.userId,
+    elementId: item.elementId,
+    changeId: item.changeId,
+    kind: item.kind,
+    service: item.service,
+    product: item.product,
+    customerName: item.customerName,
+    userName: item.userName,
+    skuCode: item.skuCode,
+    vendor: item.vendor,
+    unmapped: item.unmapped,
+    activeFrom: item.activeFrom,
+    activeTo: item.activeTo,
+    daysActive: item.daysActive,
+    periodDays: item.periodDays,
+    quantity: item.quantity,
+    carriedOver: item.carriedOver,
+    adjustsPeriodId: item.adjustsPeriodId,
+    billable: item.billable,
+    ruleId: item.ruleId,
+    ruleName: item.ruleName,
+    unitPrice,
+    discountPercent,
+    amount,
+  };
 }
 
 /** Indexes of the first part (by date) of each full element per adjusted period, outcome and sign. */
