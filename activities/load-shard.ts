@@ -23,15 +23,35 @@ import type { PeriodContext, Shard } from './period-context.js';
 
 type Tx = postgres.TransactionSql;
 
-export async function loadShardInputs(tx: Tx, period: PeriodContext, shard: Shard): Promise<ShardInputs> {
-  const { periodId, tenantId } = period;
+/** What every part of a period's shards shares: the tenant's catalog and rules, the approved periods. */
+export interface PeriodInputs {
+  catalog: Catalog;
+  rules: Rule[];
+  approved: ApprovedPeriod[];
+}
+
+export async function loadPeriodInputs(tx: Tx, period: PeriodContext): Promise<PeriodInputs> {
   const periods = await tx<(ApprovedPeriod & { status: string })[]>`
     select id, start_date::text as start, end_date::text as end, status,
            coalesce(seen_through_change_id, 0)::float8 as "seenThrough"
     from periods
-    where tenant_id = ${tenantId} and superseded_at is null and start_date < ${period.startDate}::date
+    where tenant_id = ${period.tenantId} and superseded_at is null and start_date < ${period.startDate}::date
     order by start_date`;
-  const approved = adjustablePeriods(period.startDate, periods);
+  return {
+    catalog: await loadCatalog(tx, period.tenantId),
+    rules: await loadRules(tx, period.tenantId),
+    approved: adjustablePeriods(period.startDate, periods),
+  };
+}
+
+export async function loadShardInputs(
+  tx: Tx,
+  period: PeriodContext,
+  shard: Shard,
+  shared: PeriodInputs,
+): Promise<ShardInputs> {
+  const { periodId, tenantId } = period;
+  const { approved } = shared;
   const minSeen = approved.reduce((min, a) => Math.min(min, a.seenThrough), Number.POSITIVE_INFINITY);
   const customers = await tx<CustomerAtEnd[]>`
     select customer_id::float8 as "customerId", invoice_to_id::float8 as "invoiceToId", name, tags
@@ -106,8 +126,8 @@ export async function loadShardInputs(tx: Tx, period: PeriodContext, shard: Shar
     usage,
     lateUsage,
     userNames: new Map(names.map((row) => [row.id, row.name])),
-    catalog: await loadCatalog(tx, tenantId),
-    rules: await loadRules(tx, tenantId),
+    catalog: shared.catalog,
+    rules: shared.rules,
   };
 }
 
