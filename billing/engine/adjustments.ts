@@ -10,7 +10,7 @@ import { activeSpanOfDates } from '../proration.js';
 import { skuResolver } from './catalog.js';
 import { type DateRange, minus, union } from './date-ranges.js';
 import type { AdjustmentInputs, ApprovedPeriod, BilledPart, Element, Item, ShardInputs } from './inputs.js';
-import { customerIndex, usageItem, userName } from './items.js';
+import { customerIndex, elementFields, usageItem } from './items.js';
 
 /**
  * Late entries (billing.md): an entry whose date falls in an approved period A that A's last
@@ -92,19 +92,7 @@ export function adjustmentItems(inputs: ShardInputs, adjustment: AdjustmentInput
       const pieces =
         sku?.proration === 'full' ? fullPieces(element, a, parts) : dailyPieces(element, a, parts);
       const base = {
-        customerId: element.customerId,
-        invoiceToId: customer.invoiceToId,
-        userId: element.userId,
-        elementId: element.id,
-        changeId: null,
-        kind: element.kind,
-        service: element.service,
-        product: element.product,
-        customerName: customer.name,
-        userName: userName(inputs, element.userId),
-        skuCode: sku?.code ?? null,
-        vendor: sku?.vendor ?? null,
-        unmapped: sku === null,
+        ...elementFields(inputs, customer, element, sku),
         periodDays,
         carriedOver: false,
         adjustsPeriodId: a.id,

@@ -1,7 +1,7 @@
 import { addDays, compareLocalDates, daysBetween } from '../dates.js';
 import { activeSpanOfDates } from '../proration.js';
 import { skuResolver } from './catalog.js';
-import type { CustomerAtEnd, Item, ShardInputs } from './inputs.js';
+import type { CustomerAtEnd, Element, Item, ShardInputs, Sku } from './inputs.js';
 
 /**
  * The period's own items: each element active on one of its dates, or started in it (a 0-day item,
@@ -19,21 +19,8 @@ export function periodItems(inputs: ShardInputs): Item[] {
     if (!customer) continue;
     const span = activeSpanOfDates(element.startDate, element.endDate, period);
     if (span === null) continue;
-    const sku = skuOf(element.kind, element.service, element.product);
     items.push({
-      customerId: element.customerId,
-      invoiceToId: customer.invoiceToId,
-      userId: element.userId,
-      elementId: element.id,
-      changeId: null,
-      kind: element.kind,
-      service: element.service,
-      product: element.product,
-      customerName: customer.name,
-      userName: userName(inputs, element.userId),
-      skuCode: sku?.code ?? null,
-      vendor: sku?.vendor ?? null,
-      unmapped: sku === null,
+      ...elementFields(inputs, customer, element, skuOf(element.kind, element.service, element.product)),
       activeFrom: span.activeFrom,
       activeTo: span.activeTo,
       daysActive: span.daysActive,
@@ -54,6 +41,30 @@ export function periodItems(inputs: ShardInputs): Item[] {
     items.push(usageItem(inputs, customer, entry, periodDays, null, skuOf));
   }
   return items;
+}
+
+/** What an element's items (its own and its adjustments) say of it, its customer and its SKU. */
+export function elementFields(
+  inputs: ShardInputs,
+  customer: CustomerAtEnd,
+  element: Element,
+  sku: Sku | null,
+) {
+  return {
+    customerId: element.customerId,
+    invoiceToId: customer.invoiceToId,
+    userId: element.userId,
+    elementId: element.id,
+    changeId: null,
+    kind: element.kind,
+    service: element.service,
+    product: element.product,
+    customerName: customer.name,
+    userName: userName(inputs, element.userId),
+    skuCode: sku?.code ?? null,
+    vendor: sku?.vendor ?? null,
+    unmapped: sku === null,
+  };
 }
 
 export function customerIndex(customers: readonly CustomerAtEnd[]): Map<number, CustomerAtEnd> {
