@@ -52,7 +52,7 @@ export type RuleSpec = Partial<Omit<Rule, 'id' | 'name' | 'customerId'>> & {
 };
 
 type Customer = { id: number; ref: string; name: string; tags: string[]; node: CustomerNode };
-type ElementRow = Element & { ref: string };
+export type ElementRow = Element & { ref: string };
 
 export type StoredPeriod = {
   id: number;
@@ -216,6 +216,22 @@ export class World {
     return this;
   }
 
+  elementRows(): readonly ElementRow[] {
+    return [...this.elements.values()];
+  }
+
+  usageEntries(): readonly UsageEntry[] {
+    return this.usage;
+  }
+
+  ruleById(id: number): Rule | undefined {
+    return this.rules.find((rule) => rule.id === id);
+  }
+
+  rulesCount(): number {
+    return this.rules.length;
+  }
+
   /** A rule edit keeps the rule's id (and so its precedence). */
   editRule(name: string, changes: Partial<Omit<Rule, 'id'>>): this {
     const rule = this.rules.find((r) => r.name === name);
@@ -272,7 +288,18 @@ export class World {
       items,
       tree,
     };
-    return { period: shown, items, lines: this.lines(items), totals: this.totals(items) };
+    const world = this;
+    // Lines and totals on demand: the property test closes thousands of periods and reads neither.
+    return {
+      period: shown,
+      items,
+      get lines() {
+        return world.lines(items);
+      },
+      get totals() {
+        return world.totals(items);
+      },
+    };
   }
 
   approve(start: LocalDate): this {
@@ -333,6 +360,20 @@ export class World {
     const element = this.elements.get(ref);
     if (!element) throw new Error(`unknown element ${ref}`);
     return element.id;
+  }
+
+  elementRef(id: number): string {
+    for (const element of this.elements.values()) if (element.id === id) return element.ref;
+    throw new Error(`unknown element ${id}`);
+  }
+
+  /** The invoice-to customers (refs) of the tree as it stands now. */
+  invoiceToRefs(): string[] {
+    const refOf = new Map([...this.customers.values()].map((c) => [c.id, c.ref]));
+    const payers = new Set(
+      billingTree([...this.customers.values()].map((c) => c.node)).map((n) => n.invoiceToId),
+    );
+    return [...payers].map((id) => refOf.get(id) as string);
   }
 
   periodById(id: number): StoredPeriod {
