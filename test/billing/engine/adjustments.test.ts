@@ -83,6 +83,61 @@ describe('an adjustment is priced as the adjusted period charged', () => {
   });
 });
 
+describe('late entries and presence (docs/billing-choices.md, "Late entries and full")', () => {
+  it('makes no item for a late daily same-day add and remove, credits a full SKU removed on the first day', () => {
+    const world = new World()
+      .sku('SEAT', { vendor: 'Microsoft', price: '31.00', maps: [['plan', 'm365', null]] })
+      .sku('CTX', {
+        vendor: 'Citrix',
+        price: '50.00',
+        proration: 'full',
+        maps: [['application', 'citrix', null]],
+      })
+      .customer('acme')
+      .add('ctx', '2025-12-01', { customer: 'acme', kind: 'application', service: 'citrix' });
+    // January: the desktop is present, 50.00 whole.
+    expect(world.close('2026-01-01').totals.total).toBe('50.00');
+    world.approve('2026-01-01');
+    // Late: a seat added and removed on 14 Jan (0 days: 0.00, so no item), and the desktop in fact
+    // removed on 1 Jan, January's first day: absent from January, credited whole.
+    world
+      .add('trial', '2026-01-14', { customer: 'acme', kind: 'plan', service: 'm365' })
+      .remove('trial', '2026-01-14')
+      .remove('ctx', '2026-01-01');
+    const february = world.close('2026-02-01');
+    expect(february.lines).toEqual([
+      `acme | - | CTX | 2026-01-01..2026-02-01 | 31/31 | -1 x 50 = -50.00 | ${january}`,
+    ]);
+    expect(february.totals).toEqual({ items: 1, billableItems: 1, total: '-50.00' });
+  });
+
+  it('does not let adjustments move the tiers of the period that bills them', () => {
+    const world = new World()
+      // Volume: 10.00 a unit, 6.00 each from the 5th.
+      .sku('BACKUP', {
+        vendor: 'Acronis',
+        price: '10.00',
+        scheme: 'volume',
+        tiers: [[5, '6.00']],
+        maps: [['instance', 'backup', null]],
+      })
+      .customer('acme')
+      .add('b1', '2025-12-01', { customer: 'acme', kind: 'instance', service: 'backup', quantity: '2' });
+    world.close('2026-01-01');
+    world.approve('2026-01-01');
+    // Late: 4 more units from 1 to 11 January. January billed 2 units at 10.00; the late units are
+    // charged at that price (4 x 10.00 x 10/31 = 12.903 -> 12.90), and February's own 2 units
+    // stay at 10.00 (2 units held, not 6): 2 x 10.00 x 28/28 = 20.00.
+    world
+      .add('b2', '2026-01-01', { customer: 'acme', kind: 'instance', service: 'backup', quantity: '4' })
+      .remove('b2', '2026-01-11');
+    expect(world.close('2026-02-01').lines).toEqual([
+      'acme | - | BACKUP | 2026-02-01..2026-03-01 | 28/28 | 2 x 10 = 20.00 | carried over',
+      `acme | - | BACKUP | 2026-01-01..2026-01-11 | 10/31 | 4 x 10 = 12.90 | ${january}`,
+    ]);
+  });
+});
+
 describe('one open period bills each late entry', () => {
   function acme(): World {
     return new World()
