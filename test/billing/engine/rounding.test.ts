@@ -35,31 +35,42 @@ describe('each item is rounded half-up, and totals are sums of rounded items', (
     expect(march.totals).toEqual({ items: 5, billableItems: 5, total: '37.35' });
   });
 
-  it('rounds a credit half away from zero: -0.645 -> -0.65, -0.005 -> -0.01', () => {
-    const world = rounding()
-      .sku('CENT', { vendor: 'V', price: '0.155', maps: [['instance', 'cent', null]] })
-      .add('c1', '2026-03-01', instance('cent'));
-    // March: CENT 0.155 x 31/31 = 0.155 -> 0.16.
-    expect(world.close('2026-03-01').lines).toContain(
-      'acme | - | CENT | 2026-03-01..2026-04-01 | 31/31 | 1 x 0.155 = 0.16',
-    );
+  it('rounds a credit half away from zero, mirroring the charge it cancels: -0.645 -> -0.65', () => {
+    const world = rounding();
+    world.close('2026-03-01');
     world.approve('2026-03-01');
-    // Late: t2 ended on 29 March, c1 on 31 March.
-    world.remove('t2', '2026-03-29').remove('c1', '2026-03-31');
+    // Arrives after March is approved: t2 ended on 29 March.
+    world.remove('t2', '2026-03-29');
     const april = world.close('2026-04-01');
-    //   CENT c1 credit 31 Mar..1 Apr: -1 x 0.155 x 1/31 = -0.005 -> -0.01
     //   TIE t2  credit 29 Mar..1 Apr: -1 x 6.665 x 3/31 = -0.645 -> -0.65
     //   TIE t1  carried, 30 days: 6.665 -> 6.67; HALF 10.01 x 3 = 30.03
     expect(april.lines).toEqual([
-      'acme | - | CENT | 2026-03-31..2026-04-01 | 1/31 | -1 x 0.155 = -0.01 | adjusts 2026-03-01..2026-03-31',
       'acme | - | HALF | 2026-04-01..2026-05-01 | 30/30 | 1 x 10.005 = 10.01 | carried over',
       'acme | - | HALF | 2026-04-01..2026-05-01 | 30/30 | 1 x 10.005 = 10.01 | carried over',
       'acme | - | HALF | 2026-04-01..2026-05-01 | 30/30 | 1 x 10.005 = 10.01 | carried over',
       'acme | - | TIE | 2026-04-01..2026-05-01 | 30/30 | 1 x 6.665 = 6.67 | carried over',
       'acme | - | TIE | 2026-03-29..2026-04-01 | 3/31 | -1 x 6.665 = -0.65 | adjusts 2026-03-01..2026-03-31',
     ]);
-    // 30.03 + 6.67 - 0.65 - 0.01 = 36.04
-    expect(april.totals).toEqual({ items: 6, billableItems: 6, total: '36.04' });
+    // 30.03 + 6.67 - 0.65 = 36.05
+    expect(april.totals).toEqual({ items: 5, billableItems: 5, total: '36.05' });
+  });
+
+  it('rounds a credit of exactly half a cent to -0.01: -0.005 -> -0.01', () => {
+    const world = new World()
+      .sku('CENT', { vendor: 'V', price: '0.155', maps: [['instance', 'cent', null]] })
+      .customer('acme')
+      .add('c1', '2026-03-01', instance('cent'));
+    // March: CENT 0.155 x 31/31 = 0.155 -> 0.16.
+    expect(world.close('2026-03-01').lines).toEqual([
+      'acme | - | CENT | 2026-03-01..2026-04-01 | 31/31 | 1 x 0.155 = 0.16',
+    ]);
+    world.approve('2026-03-01').remove('c1', '2026-03-31');
+    // Late removal on 31 March: credit 31 Mar..1 Apr, -1 x 0.155 x 1/31 = -0.005 -> -0.01.
+    const april = world.close('2026-04-01');
+    expect(april.lines).toEqual([
+      'acme | - | CENT | 2026-03-31..2026-04-01 | 1/31 | -1 x 0.155 = -0.01 | adjusts 2026-03-01..2026-03-31',
+    ]);
+    expect(april.totals).toEqual({ items: 1, billableItems: 1, total: '-0.01' });
   });
 });
 
