@@ -1,15 +1,13 @@
-import { addDays, type LocalDate, lastDayOfMonth, localDateParts } from '../../../billing/dates.js';
+import { type LocalDate, lastDayOfMonth, localDateParts } from '../../../billing/dates.js';
 import type { VendorDiscount } from '../../../billing/discounts.js';
 import {
   adjustablePeriods,
   adjustedKeys,
-  type BilledPart,
   type CustomerAtEnd,
   type Element,
   type ElementKind,
   lateElementIds,
   type PricedItem,
-  type PriorPrice,
   priceStaged,
   type Rule,
   type ShardInputs,
@@ -19,7 +17,8 @@ import {
   type UsageEntry,
 } from '../../../billing/engine/index.js';
 import { billingTree, type CustomerNode } from '../../../billing/invoice-to.js';
-import { BillingDecimal, formatDecimal, toDecimal } from '../../../billing/money.js';
+import { billedParts, priorPrices } from './ledger.js';
+import { itemLines, itemTotals } from './lines.js';
 
 /**
  * A tenant's timeline written in a few readable lines, closed period by period through the pure
@@ -252,7 +251,7 @@ export class World {
     );
     const shard = invoiceTo === undefined ? null : new Set(invoiceTo.map((ref) => this.customerOf(ref).id));
     const inputs = this.inputs(start, end, tree, shard);
-    const billed = this.billedParts(lateElementIds(inputs));
+    const billed = billedParts(this.periods, lateElementIds(inputs));
     const staged = stageItems(inputs, billed);
     const keys = adjustedKeys(staged);
     const adjustedInvoiceTo = new Map<string, number>();
@@ -260,7 +259,7 @@ export class World {
       const invoiceToId = this.periodById(key.periodId).tree.get(key.customerId);
       if (invoiceToId !== undefined) adjustedInvoiceTo.set(`${key.periodId}:${key.customerId}`, invoiceToId);
     }
-    const priors = this.priorPrices(keys, adjustedInvoiceTo);
+    const priors = priorPrices(this.periods, keys, adjustedInvoiceTo);
     const items = priceStaged(inputs, staged, { billed, priors, adjustedInvoiceTo });
     let period = this.periods.find((p) => p.start === start);
     if (period?.status === 'approved') throw new Error(`${start} is approved`);
@@ -312,44 +311,15 @@ export class World {
   /** Lines as test/support/fixtures.ts itemLines writes them, in the same order. */
   lines(items: readonly PricedItem[]): string[] {
     const refOf = new Map([...this.customers.values()].map((c) => [c.id, c.ref]));
-    const sorted = [...items].sort(
-      (a, b) =>
-        cmp(refOf.get(a.customerId) ?? '', refOf.get(b.customerId) ?? '') ||
-        cmpNullsFirst(a.userName, b.userName) ||
-        cmp(a.skuCode ?? `${a.service}/${a.product}`, b.skuCode ?? `${b.service}/${b.product}`) ||
-        cmpNullsFirst(a.adjustsPeriodId, b.adjustsPeriodId) ||
-        cmp(a.activeFrom, b.activeFrom) ||
-        cmp(a.activeTo, b.activeTo) ||
-        toDecimal(b.quantity).comparedTo(toDecimal(a.quantity)),
+    return itemLines(
+      items,
+      (id) => refOf.get(id) ?? `#${id}`,
+      (id) => this.periodById(id),
     );
-    return sorted.map((item) => {
-      const adjusted = item.adjustsPeriodId === null ? null : this.periodById(item.adjustsPeriodId);
-      const flags = [
-        item.carriedOver ? 'carried over' : null,
-        item.billable ? null : `not billable: ${item.ruleName ?? 'no rule'}`,
-        item.unmapped ? 'unmapped' : null,
-        toDecimal(item.discountPercent).isZero() ? null : `discount ${trim(item.discountPercent)}%`,
-        adjusted ? `adjusts ${adjusted.start}..${adjusted.end}` : null,
-      ].filter((flag) => flag !== null);
-      return [
-        refOf.get(item.customerId),
-        item.userName ?? '-',
-        item.skuCode ?? `${item.service}/${item.product}`,
-        `${item.activeFrom}..${item.activeTo}`,
-        `${item.daysActive}/${item.periodDays}`,
-        `${trim(item.quantity)} x ${trim(item.unitPrice)} = ${item.amount}`,
-        ...(flags.length > 0 ? [flags.join(', ')] : []),
-      ].join(' | ');
-    });
   }
 
   totals(items: readonly PricedItem[]): Close['totals'] {
-    const total = items.reduce((sum, item) => sum.plus(toDecimal(item.amount)), new BillingDecimal(0));
-    return {
-      items: items.length,
-      billableItems: items.filter((item) => item.billable).length,
-      total: total.toFixed(this.minorUnits),
-    };
+    return itemTotals(items, this.minorUnits);
   }
 
   customerId(ref: string): number {
@@ -426,58 +396,6 @@ export class World {
     };
   }
 
-  /** loadBilledParts: the approved periods' items of the late elements. */
-  private billedParts(elementIds: readonly number[]): BilledPart[] {
-    const late = new Set(elementIds);
-    return this.periods
-      .filter((p) => p.status === 'approved')
-      .flatMap((p) =>
-        p.items
-          .filter((i) => i.elementId !== null && late.has(i.elementId))
-          .map((i) => ({
-            elementId: i.elementId as number,
-            customerId: i.customerId,
-            approvedId: i.adjustsPeriodId ?? p.id,
-            activeFrom: i.activeFrom,
-            activeTo: i.activeTo,
-            sign: toDecimal(i.quantity).comparedTo(0),
-            billable: i.billable,
-            ruleId: i.ruleId,
-            ruleName: i.ruleName,
-          })),
-      );
-  }
-
-  /** loadPriorPrices: the first own item per adjusted period, invoice-to, SKU and outcome. */
-  private priorPrices(
-    keys: ReturnType<typeof adjustedKeys>,
-    adjustedInvoiceTo: Map<string, number>,
-  ): PriorPrice[] {
-    const pairs = new Set(
-      keys.map(
-        (k) => `${k.periodId}:${adjustedInvoiceTo.get(`${k.periodId}:${k.customerId}`) ?? k.invoiceToId}`,
-      ),
-    );
-    const priors = new Map<string, PriorPrice>();
-    for (const period of this.periods) {
-      for (const item of period.items) {
-        if (item.adjustsPeriodId !== null || item.skuCode === null) continue;
-        if (!pairs.has(`${period.id}:${item.invoiceToId}`)) continue;
-        const key = `${period.id}:${item.invoiceToId}:${item.skuCode}:${item.billable}`;
-        if (priors.has(key)) continue;
-        priors.set(key, {
-          periodId: period.id,
-          invoiceToId: item.invoiceToId,
-          skuCode: item.skuCode,
-          unitPrice: item.unitPrice,
-          discountPercent: item.discountPercent,
-          billable: item.billable,
-        });
-      }
-    }
-    return [...priors.values()];
-  }
-
   private customerOf(ref: string): Customer {
     const customer = this.customers.get(ref);
     if (!customer) throw new Error(`unknown customer ${ref}`);
@@ -489,25 +407,4 @@ export class World {
     if (!user) throw new Error(`unknown user ${ref}`);
     return user;
   }
-}
-
-/** The first day of the month after `date`'s. */
-export function nextMonth(date: LocalDate): LocalDate {
-  const { year, month } = localDateParts(date);
-  return addDays(lastDayOfMonth(year, month), 1);
-}
-
-function trim(value: string): string {
-  return formatDecimal(toDecimal(value));
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function cmpNullsFirst<T extends string | number>(a: T | null, b: T | null): number {
-  if (a === b) return 0;
-  if (a === null) return -1;
-  if (b === null) return 1;
-  return a < b ? -1 : 1;
 }
