@@ -14,7 +14,7 @@ import { emptyWorld, MONTHS, type Recipe, recipeArb, SLOTS, sendSlot } from './p
  * The seed is printed on every run: PROPERTY_SEED replays it, PROPERTY_RUNS sets the count.
  */
 const SEED = Number(process.env.PROPERTY_SEED ?? Math.floor(Math.random() * 2 ** 31));
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 1000);
+const RUNS = Number(process.env.PROPERTY_RUNS ?? 2000);
 
 /** Closes a month, first shard by shard (one invoice-to customer each), and checks the close. */
 function close(world: World, month: string) {
@@ -64,8 +64,11 @@ function checkNothingLost(recipe: Recipe, world: World): void {
     const billed = world.periods.find((p) => p.start === month);
     if (!billed) throw new Error(`${month} was not closed`);
     const now = known.close(month);
-    const net = netByElement(world, billed.id, billed.items, later);
-    const expected = netByElement(known, now.period.id, now.items, []);
+    // Rules edited since approval: credits keep the old outcome and charges meet the new one (by
+    // design), so only the days net, whatever their outcome, and the money is not compared.
+    const edited = recipe.rules.length > 0 && recipe.ruleEdits.length > 0;
+    const net = netByElement(world, billed.id, billed.items, later, !edited);
+    const expected = netByElement(known, now.period.id, now.items, [], !edited);
     // Full SKUs are charged for presence, not days: their money is compared below.
     const days = (map: typeof net) =>
       [...map]
@@ -74,14 +77,18 @@ function checkNothingLost(recipe: Recipe, world: World): void {
         )
         .sort();
     expect(days(net), `${month}: days billed + adjusted = days known now`).toEqual(days(expected));
-    for (const [key, entry] of expected) {
-      // Flat SKUs without a discount keep their price: the money nets too, within each item's rounding.
-      const got = net.get(key) ?? { amount: toDecimal('0'), items: 0 };
-      if (entry.sku !== 'PLAIN' && entry.sku !== 'SUPPORT') continue;
-      const tolerance = toDecimal('0.005').times(got.items + entry.items);
+    if (edited) continue;
+    // Flat SKUs without a discount keep their price: the money nets too, within each item's rounding.
+    for (const key of new Set([...net.keys(), ...expected.keys()])) {
+      const none = { sku: null, amount: toDecimal('0'), items: 0 };
+      const got = net.get(key) ?? none;
+      const want = expected.get(key) ?? none;
+      const sku = got.sku ?? want.sku;
+      if (sku !== 'PLAIN' && sku !== 'SUPPORT') continue;
+      const tolerance = toDecimal('0.005').times(got.items + want.items);
       expect(
-        got.amount.minus(entry.amount).abs().lessThanOrEqualTo(tolerance),
-        `${month} ${key}: ${got.amount} vs ${entry.amount}`,
+        got.amount.minus(want.amount).abs().lessThanOrEqualTo(tolerance),
+        `${month} ${key}: ${got.amount} vs ${want.amount}`,
       ).toBe(true);
     }
   }

@@ -43,6 +43,8 @@ export function checkAmounts(world: World, items: readonly PricedItem[]): void {
     }
     if (!item.billable) {
       same([item.ruleName !== null, zero(item.amount)], [true, true], `non-billable ${where}`);
+      // A credit keeps the rule of what it reverses, whose dates may have been edited since.
+      if (toDecimal(item.quantity).isNegative()) continue;
       const rule = world.ruleById(item.ruleId as number);
       const lastDay = item.activeTo > item.activeFrom ? addDays(item.activeTo, -1) : item.activeFrom;
       same(
@@ -119,6 +121,7 @@ export function netByElement(
   adjustedId: number,
   ownItems: readonly PricedItem[],
   later: readonly PricedItem[],
+  byOutcome = true,
 ) {
   const net = new Map<
     string,
@@ -126,7 +129,9 @@ export function netByElement(
   >();
   const add = (item: PricedItem) => {
     if (item.elementId === null) return;
-    const key = `${world.elementRef(item.elementId)}:${item.billable}`;
+    const key = byOutcome
+      ? `${world.elementRef(item.elementId)}:${item.billable}`
+      : world.elementRef(item.elementId);
     const entry = net.get(key) ?? { sku: item.skuCode, days: 0, amount: toDecimal('0'), items: 0 };
     const sign = toDecimal(item.quantity).comparedTo(0);
     entry.days += sign * item.daysActive;

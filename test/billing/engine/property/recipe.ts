@@ -69,6 +69,8 @@ export type RuleRecipe = {
   length: number | null;
 };
 export type MoveRecipe = { customer: number; parent: number | null; slot: number };
+/** A rule's dates edited after some periods were approved (it keeps its id). */
+export type RuleEditRecipe = { rule: number; from: number | null; length: number | null; slot: number };
 
 export type Recipe = {
   customers: CustomerRecipe[];
@@ -77,6 +79,7 @@ export type Recipe = {
   usage: UsageRecipe[];
   rules: RuleRecipe[];
   moves: MoveRecipe[];
+  ruleEdits: RuleEditRecipe[];
   /** January approved after February (out of order), a March preview before February. */
   februaryFirst: boolean;
   marchPreview: boolean;
@@ -148,10 +151,24 @@ export const recipeArb: fc.Arbitrary<Recipe> = fc.integer({ min: 1, max: 5 }).ch
       }),
       { maxLength: 2 },
     ),
+    ruleEdits: fc.array(
+      fc.record({
+        rule: fc.nat(),
+        from: fc.option(day, { freq: 3 }),
+        length: fc.option(fc.integer({ min: 0, max: 40 }), { freq: 3 }),
+        slot: fc.integer({ min: 1, max: SLOTS - 1 }),
+      }),
+      { maxLength: 1 },
+    ),
     februaryFirst: fc.boolean(),
     marchPreview: fc.boolean(),
   });
 });
+
+function ruleDates(r: { from: number | null; length: number | null }) {
+  const from = r.from === null ? null : dayOf(r.from);
+  return { from, to: r.length === null ? null : addDays(from ?? dayOf(30), r.length) };
+}
 
 export function dayOf(offset: number): LocalDate {
   return addDays(FIRST_DAY, offset);
@@ -191,7 +208,6 @@ export function emptyWorld(recipe: Recipe): World {
     world.user(`u${i}`, `${USER_NAMES[u.name]}${i}@c${u.customer}.example`);
   });
   for (const r of recipe.rules) {
-    const from = r.from === null ? null : dayOf(r.from);
     world.rule({
       name: `rule ${world.rulesCount() + 1}`,
       ...(r.customer === null ? {} : { customer: `c${r.customer}` }),
@@ -200,8 +216,7 @@ export function emptyWorld(recipe: Recipe): World {
       userPattern: r.userPattern,
       skuCode: r.skuCode,
       vendor: r.vendor,
-      from,
-      to: r.length === null ? null : addDays(from ?? dayOf(30), r.length),
+      ...ruleDates(r),
     });
   }
   return world;
@@ -239,6 +254,11 @@ export function sendSlot(world: World, recipe: Recipe, slotIndex: number, upTo =
         service: USAGE_SERVICES[u.service] as string,
         quantity: u.quantity,
       });
+  for (const edit of recipe.ruleEdits) {
+    // With `upTo` every edit so far applies: the world knowing everything has today's rules.
+    if (recipe.rules.length === 0 || (upTo ? edit.slot > slotIndex : edit.slot !== slotIndex)) continue;
+    world.editRule(`rule ${(edit.rule % recipe.rules.length) + 1}`, ruleDates(edit));
+  }
   for (const m of recipe.moves) {
     // Only to an earlier customer, so the tree stays acyclic.
     if (!inSlot(m.slot)) continue;
