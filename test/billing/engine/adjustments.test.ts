@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { adjustablePeriods } from '../../../billing/engine/index.js';
+import {
+  adjustablePeriods,
+  adjustedKeys,
+  lateElementIds,
+  stageItems,
+} from '../../../billing/engine/index.js';
 import { World } from './build.js';
+import { billedParts } from './ledger.js';
 
 // Issue 11, point 5, and test/engine/adjustment-{residuals,corner-cases}.test.ts without the
 // database: an adjustment is priced as the adjusted period charged, and exactly one open period
@@ -229,5 +235,47 @@ describe('adjustablePeriods', () => {
       period(2, '2026-02-01', '2026-02-28', 'approved'),
     ];
     expect(adjustablePeriods('2026-03-01', periods).map((p) => p.id)).toEqual([1, 2]);
+  });
+});
+
+describe('lateElementIds and adjustedKeys (the two-phase load)', () => {
+  it('names the elements changed after an approved period looked, and the (period, customer) pairs to price', () => {
+    const world = new World()
+      .sku('E3', { vendor: 'Microsoft', price: '31.00', maps: [['plan', 'm365', 'E3']] })
+      .customer('acme')
+      .customer('beta')
+      .user('u1', 'u1@acme')
+      .user('u2', 'u2@acme')
+      .user('b1', 'b1@beta')
+      .add('u1', '2025-12-01', seat('acme', 'u1'))
+      .add('b1', '2025-12-01', seat('beta', 'b1'));
+    world.close('2026-01-01');
+    world.approve('2026-01-01');
+    // Late for January: u1 ended on 21 Jan, u2 started on 5 Jan, b1 ended on 10 Jan; u2's start on
+    // 3 Feb is not about January.
+    world
+      .remove('u1', '2026-01-21')
+      .add('u2', '2026-01-05', seat('acme', 'u2'))
+      .remove('b1', '2026-01-10')
+      .add('u3', '2026-02-03', seat('acme', 'u2'));
+    const january = world.periods[0]?.id as number;
+    const tree = new Map([
+      [world.customerId('acme'), world.customerId('acme')],
+      [world.customerId('beta'), world.customerId('beta')],
+    ]);
+    // One shard holding acme only: beta's element is another shard's.
+    const inputs = world.inputs('2026-02-01', '2026-02-28', tree, new Set([world.customerId('acme')]));
+    expect(lateElementIds(inputs)).toEqual([world.elementId('u1'), world.elementId('u2')]);
+    const staged = stageItems(inputs, billedParts(world.periods, lateElementIds(inputs)));
+    expect(
+      staged.filter((i) => i.adjustsPeriodId !== null).map((i) => [i.activeFrom, i.activeTo, i.quantity]),
+    ).toEqual([
+      ['2026-01-21', '2026-02-01', '-1'],
+      ['2026-01-05', '2026-02-01', '1'],
+    ]);
+    // u1's credit and u2's charge both adjust January for acme: one pair to look up.
+    expect(adjustedKeys(staged)).toEqual([
+      { periodId: january, customerId: world.customerId('acme'), invoiceToId: world.customerId('acme') },
+    ]);
   });
 });
