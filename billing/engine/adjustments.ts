@@ -7,9 +7,19 @@ import {
   minLocalDate,
 } from '../dates.js';
 import { activeSpanOfDates } from '../proration.js';
+import { splitByRules } from '../rules.js';
+import { matchingRules } from './apply-rules.js';
 import { skuResolver } from './catalog.js';
 import { type DateRange, minus, union } from './date-ranges.js';
-import type { AdjustmentInputs, ApprovedPeriod, BilledPart, Element, Item, ShardInputs } from './inputs.js';
+import type {
+  AdjustmentInputs,
+  ApprovedPeriod,
+  BilledPart,
+  CustomerAtEnd,
+  Element,
+  Item,
+  ShardInputs,
+} from './inputs.js';
 import { customerIndex, elementFields, usageItem } from './items.js';
 
 /**
@@ -89,14 +99,18 @@ export function adjustmentItems(inputs: ShardInputs, adjustment: AdjustmentInput
       );
       const sku = skuOf(element.kind, element.service, element.product);
       const periodDays = daysBetween(a.start, addDays(a.end, 1));
-      const pieces =
-        sku?.proration === 'full' ? fullPieces(element, a, parts) : dailyPieces(element, a, parts);
       const base = {
         ...elementFields(inputs, customer, element, sku),
         periodDays,
         carriedOver: false,
         adjustsPeriodId: a.id,
       };
+      const pieces =
+        sku?.proration === 'full'
+          ? fullPieces(element, a, parts, (owed) =>
+              billableUnderRules(inputs, customer, { ...base, ...owed }),
+            )
+          : dailyPieces(element, a, parts);
       for (const piece of pieces) {
         if (piece.sign > 0) {
           // Charges are billed under today's rules (apply-rules.ts sees them).
@@ -113,7 +127,7 @@ export function adjustmentItems(inputs: ShardInputs, adjustment: AdjustmentInput
         // A credit reverses what A billed, so it is cut along A's charged parts and keeps their
         // outcome: a rule created since cannot turn a refund of money paid into a non-billable 0.
         const charged = parts
-          .filter((p) => p.sign > 0)
+          .filter((p) => p.sign > 0 && (!piece.billableOnly || p.billable))
           .sort((x, y) => (x.activeFrom < y.activeFrom ? -1 : x.activeFrom > y.activeFrom ? 1 : 0));
         for (const p of charged) {
           const overlaps = p.activeFrom < piece.to && p.activeTo > piece.from;
@@ -142,7 +156,23 @@ export function adjustmentItems(inputs: ShardInputs, adjustment: AdjustmentInput
   return items;
 }
 
-type Piece = DateRange & { sign: 1 | -1 };
+/** Days to charge (+1) or credit (-1); a credit of only what A charged billable, when `billableOnly`. */
+type Piece = DateRange & { sign: 1 | -1; billableOnly?: boolean };
+
+/** Whether today's rules leave any day of a span billable (a 0-day span: its date). */
+function billableUnderRules(
+  inputs: ShardInputs,
+  customer: CustomerAtEnd,
+  item: Omit<Item, 'quantity' | 'billable' | 'ruleId' | 'ruleName'>,
+): boolean {
+  const subject = { ...item, quantity: '1', billable: true, ruleId: null, ruleName: null };
+  const rules = matchingRules(
+    [...inputs.rules].sort((x, y) => x.id - y.id),
+    subject,
+    customer,
+  );
+  return rules.length === 0 || splitByRules(item, rules).some((part) => part.ruleId === null);
+}
 
 function span(range: DateRange) {
   return { activeFrom: range.from, activeTo: range.to, daysActive: daysBetween(range.from, range.to) };
@@ -162,21 +192,38 @@ function dailyPieces(element: Element, a: ApprovedPeriod, parts: readonly Billed
   ];
 }
 
-/** Full SKUs: presence, not days, since a same-day add and remove is present for 0 days. */
-function fullPieces(element: Element, a: ApprovedPeriod, parts: readonly BilledPart[]): Piece[] {
+/**
+ * Full SKUs: presence, not days, since a same-day add and remove is present for 0 days. What counts
+ * is presence on a billable day: a late removal that leaves only days today's rules exclude credits
+ * what A charged, as A computed now would charge nothing; a late start onto billable days charges.
+ */
+function fullPieces(
+  element: Element,
+  a: ApprovedPeriod,
+  parts: readonly BilledPart[],
+  billable: (owed: { activeFrom: LocalDate; activeTo: LocalDate; daysActive: number }) => boolean,
+): Piece[] {
   const owed = activeSpanOfDates(element.startDate, element.endDate, a);
   const charged = parts.filter((p) => p.sign > 0);
   // A presence flips at most once each way, since late entries only start elements or end them.
   const billedPresent = charged.length > 0 && !parts.some((p) => p.sign < 0);
-  if (owed !== null && !billedPresent) return [{ from: owed.activeFrom, to: owed.activeTo, sign: 1 }];
-  if (owed === null && billedPresent) {
+  const owedPiece = (owedSpan: NonNullable<typeof owed>): Piece[] => [
+    { from: owedSpan.activeFrom, to: owedSpan.activeTo, sign: 1 },
+  ];
+  const creditPiece = (billableOnly: boolean): Piece[] => {
     const from = charged.reduce(
       (min, p) => (p.activeFrom < min ? p.activeFrom : min),
       charged[0]?.activeFrom ?? '',
     );
     const to = charged.reduce((max, p) => (p.activeTo > max ? p.activeTo : max), charged[0]?.activeTo ?? '');
-    return [{ from, to, sign: -1 }];
-  }
+    return [{ from, to, sign: -1, billableOnly }];
+  };
+  if (owed !== null && !billedPresent) return owedPiece(owed);
+  if (owed === null) return billedPresent ? creditPiece(false) : [];
+  const billedBillable = charged.some((p) => p.billable) && !parts.some((p) => p.sign < 0 && p.billable);
+  const owedBillable = billable(owed);
+  if (billedBillable && !owedBillable) return creditPiece(true);
+  if (!billedBillable && owedBillable) return owedPiece(owed);
   return [];
 }
 

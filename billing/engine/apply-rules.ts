@@ -1,6 +1,24 @@
 import { criteriaMatch, rangeTouches, splitByRules } from '../rules.js';
-import type { Item, Rule, ShardInputs } from './inputs.js';
+import type { CustomerAtEnd, Item, Rule, ShardInputs } from './inputs.js';
 import { customerIndex } from './items.js';
+
+/** The rules whose criteria select an item and whose dates touch its span. */
+export function matchingRules(rules: readonly Rule[], item: Item, customer: CustomerAtEnd): Rule[] {
+  return rules.filter(
+    (rule) =>
+      rangeTouches(rule, item) &&
+      criteriaMatch(rule, {
+        customerId: item.customerId,
+        customerName: customer.name,
+        customerTags: customer.tags,
+        userName: item.userName,
+        skuCode: item.skuCode,
+        vendor: item.vendor,
+        service: item.service,
+        kind: item.kind,
+      }),
+  );
+}
 
 /**
  * A matching rule makes the part of an item inside its dates non-billable: items are split at the
@@ -17,23 +35,7 @@ export function applyRules(inputs: ShardInputs, items: readonly Item[]): Item[] 
   for (const item of items) {
     const customer = customers.get(item.customerId);
     const quantityNegative = item.quantity.startsWith('-') && /[1-9]/.test(item.quantity);
-    const matching =
-      customer === undefined || quantityNegative
-        ? []
-        : rules.filter(
-            (rule) =>
-              rangeTouches(rule, item) &&
-              criteriaMatch(rule, {
-                customerId: item.customerId,
-                customerName: customer.name,
-                customerTags: customer.tags,
-                userName: item.userName,
-                skuCode: item.skuCode,
-                vendor: item.vendor,
-                service: item.service,
-                kind: item.kind,
-              }),
-          );
+    const matching = customer === undefined || quantityNegative ? [] : matchingRules(rules, item, customer);
     if (matching.length === 0) {
       result.push(item);
       continue;

@@ -281,12 +281,10 @@ describe('lateElementIds and adjustedKeys (the two-phase load)', () => {
 });
 
 describe('a late removal that leaves a full SKU present only on days a rule excludes', () => {
-  // Known gap (found by property.test.ts, seed 326797689): fullPieces credits a full SKU only when
-  // its presence flips (docs/billing-choices.md, "Late entries and full"), but a full SKU is "not
-  // charged at all when every part is excluded" ("Rules"). Here February, knowing everything, charges
-  // 0.00, yet the 100.00 it billed is never credited. Expected to pass once the engine compares the
-  // billable presence; it.fails keeps the suite green and turns red when fixed.
-  it.fails('credits what February charged once its only live day is gone', () => {
+  // Found by property.test.ts (seed 326797689): a full SKU is "not charged at all when every part is
+  // excluded" (docs/billing-choices.md, "Rules"), so presence on a billable day is what flips: here
+  // February, knowing everything, charges 0.00, and the 100.00 it billed is credited.
+  it('credits what February charged once its only live day is gone', () => {
     const world = new World()
       .sku('SUPPORT', {
         vendor: 'MSP',
