@@ -1,26 +1,32 @@
 import type postgres from 'postgres';
-import { applyRules } from './apply-rules.js';
-import { generateItems } from './generate-items.js';
-import { loadUnlockedPeriod, type Shard } from './period-context.js';
-import { priceItems } from './price-items.js';
+import {
+  adjustedKeys,
+  lateElementIds,
+  type PricedItem,
+  priceStaged,
+  stageItems,
+} from '../billing/engine/index.js';
+import { loadBilledParts, loadPeriodInputs, loadPriors, loadShardInputs } from './load-shard.js';
+import { loadUnlockedPeriod, type PeriodContext, type Shard } from './period-context.js';
+
+type Step = 'load' | 'compute' | 'store';
 
 /**
- * Computes one shard's items from scratch in one transaction: generate (elements, usage,
- * adjustments), apply the rules, price. The first two work on `staged_items`, a temporary table
- * emptied at commit (no WAL, no indexes), so each item is written to `items` once, priced: a third
- * of the writes of generating, splitting and updating in place. Deleting the shard's items first
- * makes a retry or a reprocess write exactly the same rows, never twice.
+ * Computes one shard's items from scratch in one transaction: load the inputs, compute them with
+ * billing/engine (the only place the money rules are written), and replace the shard's items with
+ * one COPY. Deleting the shard's items first makes a retry or a reprocess write exactly the same
+ * rows, never twice.
  */
 export async function computeShard(
   sql: postgres.Sql,
   input: { periodId: number; shard: Shard },
   /** Seconds spent per step, added to when given (benchmarks). */
-  timings?: Record<'generate' | 'rules' | 'price', number>,
+  timings?: Partial<Record<Step, number>>,
 ): Promise<{ items: number }> {
-  const timed = async <T>(step: 'generate' | 'rules' | 'price', run: () => Promise<T>) => {
+  const timed = async <T>(step: Step, run: () => Promise<T> | T) => {
     const started = performance.now();
     const value = await run();
-    if (timings) timings[step] += (performance.now() - started) / 1000;
+    if (timings) timings[step] = (timings[step] ?? 0) + (performance.now() - started) / 1000;
     return value;
   };
   return sql.begin((tx) => computeShardIn(tx, input, timed));
@@ -33,45 +39,134 @@ export async function computeShard(
 export async function computeShardIn(
   tx: postgres.TransactionSql,
   input: { periodId: number; shard: Shard },
-  timed: <T>(step: 'generate' | 'rules' | 'price', run: () => Promise<T>) => Promise<T> = (_step, run) =>
-    run(),
+  timed: <T>(step: Step, run: () => Promise<T> | T) => Promise<T> = async (_step, run) => run(),
 ): Promise<{ items: number }> {
-  {
-    const period = await loadUnlockedPeriod(tx, input.periodId);
-    const { from, to } = input.shard;
-    // A shard's aggregates and joins then hash in memory instead of sorting to disk.
-    await tx`set local work_mem = '64MB'`;
-    await timed('generate', async () => {
-      await stageTables(tx);
-      const staged = await generateItems(tx, period, input.shard);
-      // A fresh table has no statistics: without them the rule and price joins plan blind. A small
-      // one plans well enough on the planner's defaults, and tests run thousands of tiny shards.
-      if (staged > 5_000) await tx`analyze staged_items`;
-    });
-    await timed('rules', () => applyRules(tx, period, input.shard));
-    const items = await timed('price', async () => {
-      await tx`delete from items where period_id = ${period.periodId} and invoice_to_id between ${from} and ${to}`;
-      return priceItems(tx, period);
-    });
-    return { items };
+  const period = await loadUnlockedPeriod(tx, input.periodId);
+  const shared = await timed('load', () => loadPeriodInputs(tx, period));
+  await tx`delete from items where period_id = ${period.periodId} and invoice_to_id between ${input.shard.from} and ${input.shard.to}`;
+  let written = 0;
+  // Part by part, whole invoice-to customers each (their tiers and discounts are theirs alone), so a
+  // shard's memory is one part's, whatever the shard's size.
+  for (const part of await timed('load', () => shardParts(tx, period.periodId, input.shard))) {
+    const inputs = await timed('load', () => loadShardInputs(tx, period, part, shared));
+    const late = lateElementIds(inputs);
+    const billed = await timed('load', () => loadBilledParts(tx, period.tenantId, late));
+    const staged = await timed('compute', () => stageItems(inputs, billed));
+    const adjustment = await timed('load', () => loadPriors(tx, period.tenantId, adjustedKeys(staged)));
+    const items = await timed('compute', () => priceStaged(inputs, staged, { billed, ...adjustment }));
+    await timed('store', () => storeItems(tx, period, items));
+    written += items.length;
   }
+  return { items: written };
 }
 
-/**
- * The session's temporary tables, made on its first shard and emptied at every commit: creating and
- * dropping them per shard filled the catalogs with churn that slowed every statement after it. They
- * follow items' columns as they were when the session began; the worker migrates before it connects.
- */
-async function stageTables(tx: postgres.TransactionSql) {
-  await tx`
-    do $$ begin
-      if to_regclass('pg_temp.staged_items') is null then
-        create temporary table staged_items (like items including defaults) on commit delete rows;
-        alter table staged_items alter column id add generated always as identity;
-      end if;
-      if to_regclass('pg_temp.rule_matches') is null then
-        create temporary table rule_matches (item_id bigint, rule_id bigint, item_from date, item_to date,
-          rule_from date, rule_to date) on commit delete rows;
-      end if;
-    end $$`;
+/** Invoice-to customers per part: about 20,000 elements at the benchmarks' 100 per customer. */
+const INVOICE_TO_PER_PART = 200;
+
+async function shardParts(tx: postgres.TransactionSql, periodId: number, shard: Shard): Promise<Shard[]> {
+  const rows = await tx<{ id: number }[]>`
+    select distinct invoice_to_id::float8 as id from period_customers
+    where period_id = ${periodId} and invoice_to_id between ${shard.from} and ${shard.to}
+    order by 1`;
+  const parts: Shard[] = [];
+  for (let next = 0; next < rows.length; next += INVOICE_TO_PER_PART) {
+    const ids = rows.slice(next, next + INVOICE_TO_PER_PART);
+    parts.push({ from: (ids[0] as { id: number }).id, to: (ids.at(-1) as { id: number }).id });
+  }
+  return parts;
+}
+
+const COLUMNS = [
+  'tenant_id',
+  'period_id',
+  'customer_id',
+  'invoice_to_id',
+  'user_id',
+  'element_id',
+  'change_id',
+  'kind',
+  'service',
+  'product',
+  'customer_name',
+  'user_name',
+  'sku_code',
+  'vendor',
+  'unmapped',
+  'active_from',
+  'active_to',
+  'days_active',
+  'period_days',
+  'quantity',
+  'carried_over',
+  'adjusts_period_id',
+  'billable',
+  'rule_id',
+  'rule_name',
+  'unit_price',
+  'discount_percent',
+  'amount',
+] as const;
+
+/** Writes a part's items with one COPY, in the order computed: views and exports page by id. */
+async function storeItems(tx: postgres.TransactionSql, period: PeriodContext, items: PricedItem[]) {
+  if (items.length === 0) return;
+  const stream = await tx.unsafe(`copy items (${COLUMNS.join(', ')}) from stdin`).writable();
+  const prefix = `${copyText(period.tenantId)}\t${period.periodId}\t`;
+  const done = new Promise<void>((resolve, reject) => {
+    stream.on('finish', resolve);
+    stream.on('error', reject);
+  });
+  let chunk = '';
+  for (const item of items) {
+    chunk += `${prefix}${copyRow(item)}\n`;
+    if (chunk.length > 1 << 16) {
+      if (!stream.write(chunk)) await new Promise((resolve) => stream.once('drain', resolve));
+      chunk = '';
+    }
+  }
+  stream.end(chunk);
+  await done;
+}
+
+function copyRow(i: PricedItem): string {
+  return [
+    i.customerId,
+    i.invoiceToId,
+    i.userId,
+    i.elementId,
+    i.changeId,
+    i.kind,
+    i.service,
+    i.product,
+    i.customerName,
+    i.userName,
+    i.skuCode,
+    i.vendor,
+    i.unmapped,
+    i.activeFrom,
+    i.activeTo,
+    i.daysActive,
+    i.periodDays,
+    i.quantity,
+    i.carriedOver,
+    i.adjustsPeriodId,
+    i.billable,
+    i.ruleId,
+    i.ruleName,
+    i.unitPrice,
+    i.discountPercent,
+    i.amount,
+  ]
+    .map((value) => (value === null ? '\\N' : typeof value === 'string' ? copyText(value) : String(value)))
+    .join('\t');
+}
+
+/** COPY's text format: backslash, tab, newline and carriage return escaped. */
+function copyText(value: string): string {
+  return /[\\\t\n\r]/.test(value)
+    ? value.replace(
+        /[\\\t\n\r]/g,
+        (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c] as string,
+      )
+    : value;
 }

@@ -41,8 +41,9 @@ export function createActivities(database: Pick<Connection, 'sql'>) {
 export type Activities = ReturnType<typeof createActivities>;
 
 /**
- * A set-based stage is one long SQL statement with nothing to report midway; heartbeating while it
- * runs lets Temporal tell a slow statement from a dead worker within the heartbeat timeout.
+ * A stage is a few long statements (a shard's load, its COPY) with nothing to report midway;
+ * heartbeating while it runs lets Temporal tell a slow stage from a dead worker within the heartbeat
+ * timeout.
  */
 async function heartbeating<T>(stage: () => Promise<T>): Promise<T> {
   const context = Context.current();

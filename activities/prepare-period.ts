@@ -1,4 +1,5 @@
 import type postgres from 'postgres';
+import { billingTree, type CustomerNode } from '../billing/invoice-to.js';
 import { loadUnlockedPeriod, type Shard } from './period-context.js';
 
 /**
@@ -22,59 +23,54 @@ export async function preparePeriod(
         select coalesce(max(c.id), 0) from change_log c where c.tenant_id = p.tenant_id)
       where p.id = ${period.periodId}`;
     await tx`delete from period_customers where period_id = ${period.periodId}`;
-    const inserted = await tx`
-      with recursive period as (
-        select id, tenant_id, ends_at from periods where id = ${period.periodId}
-      ),
-      -- Names as they stood at the period's end: the period's snapshot.
+    // The tree as it stood at the period's end: each customer's last customer_tree row before the
+    // end, or its customers row when it never moved (customer_tree in db/schema/tenancy.ts); names
+    // as they stood then. Who pays for whom is billing/invoice-to.ts.
+    const atEnd = await tx<(CustomerNode & { name: string; tags: string[] })[]>`
+      with period as (select id, tenant_id, ends_at from periods where id = ${period.periodId}),
       snapshot_names as (
         select distinct on (h.subject_id) h.subject_id, h.name
         from name_history h, period
         where h.tenant_id = period.tenant_id and h.subject = 'customer' and h.valid_from < period.ends_at
         order by h.subject_id, h.valid_from desc
       ),
-      -- The tree as it stood at the period's end: each customer's last customer_tree row before the
-      -- end, or its customers row when it never moved (customer_tree in db/schema/tenancy.ts).
       moved as (
         select distinct on (h.customer_id) h.customer_id, h.parent_id, h.relationship, h.reseller_billing, h.tags
         from customer_tree h, period
         where h.tenant_id = period.tenant_id and h.valid_from < period.ends_at
         order by h.customer_id, h.valid_from desc, h.id desc
-      ),
-      at_end as (
-        select c.id, c.name,
-               case when m.customer_id is null then c.parent_id else m.parent_id end as parent_id,
-               coalesce(m.relationship, c.relationship) as relationship,
-               coalesce(m.reseller_billing, c.reseller_billing) as reseller_billing,
-               coalesce(m.tags, c.tags) as tags
-        from customers c
-        cross join period
-        left join moved m on m.customer_id = c.id
-        where c.tenant_id = period.tenant_id and c.created_at < period.ends_at
-      ),
-      -- invoice_to(c) = c when direct; via p: invoice_to(p) when p bills aggregate, else c itself.
-      tree as (
-        select c.id, c.parent_id, c.id as invoice_to_id, 0 as depth, array[]::bigint[] as ancestor_ids,
-               c.relationship, c.reseller_billing
-        from at_end c
-        where c.parent_id is null
-        union all
-        select c.id, c.parent_id,
-               case when c.relationship = 'direct' then c.id
-                    when tree.reseller_billing = 'aggregate' then tree.invoice_to_id
-                    else c.id end,
-               tree.depth + 1, array_prepend(tree.id, tree.ancestor_ids), c.relationship, c.reseller_billing
-        from tree
-        join at_end c on c.parent_id = tree.id
       )
-      insert into period_customers
-        (period_id, tenant_id, customer_id, parent_id, relationship, reseller_billing, invoice_to_id, depth,
-         ancestor_ids, name, tags)
-      select period.id, period.tenant_id, tree.id, tree.parent_id, tree.relationship, tree.reseller_billing,
-             tree.invoice_to_id, tree.depth, tree.ancestor_ids, coalesce(n.name, c.name), c.tags
-      from tree
-      join at_end c on c.id = tree.id
-      left join snapshot_names n on n.subject_id = tree.id, period`;
+      select c.id::float8 as id,
+             (case when m.customer_id is null then c.parent_id else m.parent_id end)::float8 as "parentId",
+             coalesce(m.relationship, c.relationship) as relationship,
+             coalesce(m.reseller_billing, c.reseller_billing) as "resellerBilling",
+             coalesce(n.name, c.name) as name, coalesce(m.tags, c.tags) as tags
+      from customers c
+      cross join period
+      left join moved m on m.customer_id = c.id
+      left join snapshot_names n on n.subject_id = c.id
+      where c.tenant_id = period.tenant_id and c.created_at < period.ends_at`;
+    const nodes = new Map(atEnd.map((node) => [node.id, node]));
+    const rows = billingTree(atEnd).map((tree) => {
+      const node = nodes.get(tree.id) as (typeof atEnd)[number];
+      return {
+        period_id: period.periodId,
+        tenant_id: period.tenantId,
+        customer_id: tree.id,
+        parent_id: node.parentId,
+        relationship: node.relationship,
+        reseller_billing: node.resellerBilling,
+        invoice_to_id: tree.invoiceToId,
+        depth: tree.depth,
+        ancestor_ids: `{${tree.ancestorIds.join(',')}}`,
+        name: node.name,
+        tags: node.tags,
+      };
+    });
+    for (let next = 0; next < rows.length; next += 5_000) {
+      await tx`insert into period_customers ${tx(rows.slice(next, next + 5_000))}`;
+    }
+    const inserted = { count: rows.length };
 
     // Cumulative element counts per invoice-to customer, cut every `itemsPerShard`.
     const cuts = await tx<{ from: number }[]>`

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { benchEngineCompute } from './engine-compute.js';
 import type { SizeName } from './generate-msp.js';
 import { startBenchServer } from './server.js';
 import { runServiceDetailBench } from './service-detail.js';
@@ -15,6 +16,7 @@ import type { SizeResult } from './size.js';
  *   --close-limit=SECONDS  cancel a close (or reprocess) running longer than this (default 4 h)
  *   --only=ingest  measure ingestion and its COPY yardstick only (no close), to iterate on ingestion
  *   --only=service-detail [--items=N] [--repeat=N] [--keep]  the Service Detail grid's latencies (bench/service-detail.ts)
+ *   --only=engine [--items=N]  the pure engine's cost per item, no database (bench/engine-compute.ts)
  *   --only=recon [--lines=N]  import a generated Microsoft NCE reconciliation file of N lines (1,000,000)
  *                and match a period against it (bench/recon-import.ts), instead of the sizes
  */
@@ -31,6 +33,8 @@ const targets = {
 async function main() {
   const args = process.argv.slice(2);
   if (args.includes('--only=service-detail')) return runServiceDetailBench(args);
+  if (args.includes('--only=engine'))
+    return benchEngineCompute(Number(flagValue(args, '--items') ?? 200_000));
   if (args.includes('--only=recon')) {
     const { benchReconImport } = await import('./recon-import.js');
     await benchReconImport(Number(flagValue(args, '--lines') ?? 1_000_000));

@@ -301,7 +301,7 @@ async function copyYardstick(size: SizeName, log: MspLog, serverUrl: string, nam
 
 /** The stages of runStages one by one, shards in turn, for where the time goes (a third run of the period). */
 async function timeStages(sql: ReturnType<typeof connect>['sql'], periodId: number) {
-  const stages = { prepare: 0, generate: 0, rules: 0, price: 0, rollUp: 0, shards: 0 };
+  const stages = { prepare: 0, load: 0, compute: 0, store: 0, rollUp: 0, shards: 0 };
   const timed = async <T>(stage: keyof typeof stages, run: () => Promise<T>) => {
     const before = performance.now();
     const value = await run();

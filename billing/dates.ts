@@ -178,13 +178,30 @@ function assertYearMonth(year: number, month: number): void {
   if (!Number.isInteger(month) || month < 1 || month > 12) throw new RangeError(`invalid month ${month}`);
 }
 
+// A close compares the same few hundred dates millions of times: each is parsed and validated once.
+const dayNumbers = new Map<string, number>();
+const datesOfDays = new Map<number, LocalDate>();
+const CACHED_DATES = 20_000;
+
 function toDayNumber(date: LocalDate): number {
-  const { year, month, day } = localDateParts(date);
-  return daysFromCivil(year, month, day);
+  let dayNumber = dayNumbers.get(date);
+  if (dayNumber === undefined) {
+    const { year, month, day } = localDateParts(date);
+    dayNumber = daysFromCivil(year, month, day);
+    if (dayNumbers.size >= CACHED_DATES) dayNumbers.clear();
+    dayNumbers.set(date, dayNumber);
+  }
+  return dayNumber;
 }
 
 function fromDayNumber(dayNumber: number): LocalDate {
-  return formatLocalDate(civilFromDays(dayNumber));
+  let date = datesOfDays.get(dayNumber);
+  if (date === undefined) {
+    date = formatLocalDate(civilFromDays(dayNumber));
+    if (datesOfDays.size >= CACHED_DATES) datesOfDays.clear();
+    datesOfDays.set(dayNumber, date);
+  }
+  return date;
 }
 
 // Howard Hinnant's days_from_civil / civil_from_days: proleptic Gregorian, day 0 = 1970-01-01.

@@ -1,6 +1,6 @@
 import { applyDiscount } from './discounts.js';
 import { type Amount, roundHalfUp, toDecimal } from './money.js';
-import { type ProrationMode, recurringAmount, usageAmount } from './proration.js';
+import { chargedAmount, chargeShare, type ProrationMode, recurringAmount, usageAmount } from './proration.js';
 import { effectiveUnitPrice, type PriceTier, type PricingScheme, tierTotal } from './tiers.js';
 
 /**
@@ -102,7 +102,14 @@ export function explainAmount(input: AmountInput): {
       value: discounted,
     });
   }
-  const amount = roundHalfUp(discounted, input.minorUnits);
+  // The figure itself by the close's own rule: one division, last (proration.ts chargedAmount).
+  const amount = chargedAmount({
+    unitPrice,
+    quantity: input.quantity,
+    ...chargeShare({ ...input, usage: sku.usage, proration: sku.proration }),
+    discountPercent: input.discountPercent,
+    minorUnits: input.minorUnits,
+  });
   steps.push({
     step: 'rounding',
     description: `rounded half-up to ${input.minorUnits} decimal places (the currency's minor unit)`,

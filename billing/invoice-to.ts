@@ -49,3 +49,23 @@ export function ancestors(customerId: number, nodesById: ReadonlyMap<number, Cus
   }
   return path.slice(1);
 }
+
+export type BillingTreeNode = { id: number; invoiceToId: number; depth: number; ancestorIds: number[] };
+
+/**
+ * The whole tree's payers and roll-up paths, for a period's snapshot. A customer whose chain does
+ * not reach a root (a cycle, a missing parent, a `via` root: all refused at ingestion) is left out,
+ * since nobody can be said to pay for it.
+ */
+export function billingTree(nodes: readonly CustomerNode[]): BillingTreeNode[] {
+  const byId = new Map(nodes.map((node) => [node.id, node]));
+  return nodes.flatMap((node) => {
+    try {
+      const path = ancestors(node.id, byId);
+      return [{ id: node.id, invoiceToId: invoiceTo(node.id, byId), depth: path.length, ancestorIds: path }];
+    } catch (error) {
+      if (error instanceof RangeError) return [];
+      throw error;
+    }
+  });
+}

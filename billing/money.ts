@@ -81,3 +81,32 @@ export function toFixedMinor(amount: string | Decimal, minorUnits: number): stri
   }
   return value.isZero() ? new BillingDecimal(0).toFixed(minorUnits) : value.toFixed(minorUnits);
 }
+
+/** A decimal string as an integer and its scale: '12.50' -> 1250n, 2. Exact, for hot paths. */
+export function toScaled(value: string, what = 'amount'): { units: bigint; scale: number } {
+  const text = value.trim();
+  if (!DECIMAL_SHAPE.test(text)) {
+    throw new RangeError(`invalid ${what} '${value}': expected a decimal string such as '12.50'`);
+  }
+  const negative = text.startsWith('-');
+  const unsigned = text.replace(/^[+-]/, '');
+  const point = unsigned.indexOf('.');
+  const whole = point === -1 ? unsigned : unsigned.slice(0, point);
+  const fraction = point === -1 ? '' : unsigned.slice(point + 1);
+  const units = BigInt(`${whole || '0'}${fraction}`);
+  return { units: negative ? -units : units, scale: fraction.length };
+}
+
+/**
+ * numerator / denominator (denominator > 0) rounded to `minorUnits` places, ties away from zero as
+ * `roundHalfUp`, in integers: exact at any size, and far cheaper than a decimal division.
+ */
+export function divideRoundHalfUp(numerator: bigint, denominator: bigint, minorUnits: number): Amount {
+  assertMinorUnits(minorUnits);
+  if (denominator <= 0n) throw new RangeError('denominator must be positive');
+  const scaled = (numerator < 0n ? -numerator : numerator) * 10n ** BigInt(minorUnits);
+  const rounded = (2n * scaled + denominator) / (2n * denominator);
+  const digits = rounded.toString().padStart(minorUnits + 1, '0');
+  const text = minorUnits === 0 ? digits : `${digits.slice(0, -minorUnits)}.${digits.slice(-minorUnits)}`;
+  return numerator < 0n && rounded !== 0n ? `-${text}` : text;
+}

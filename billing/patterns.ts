@@ -34,19 +34,3 @@ export function matchesPattern(pattern: string, value: string): boolean {
   assertPattern(pattern);
   return regexFor(pattern).test(value);
 }
-
-/**
- * The same pattern for PostgreSQL `ILIKE` (case-insensitive like `matchesPattern`), with literal
- * `%`, `_` and `\` escaped by a backslash, LIKE's default escape character: use `name ILIKE $1`.
- */
-export function patternToSqlLike(pattern: string): string {
-  assertPattern(pattern);
-  let like = '';
-  for (const character of pattern) {
-    if (character === '*') like += '%';
-    else if (character === '?') like += '_';
-    else if (character === '%' || character === '_' || character === '\\') like += `\\${character}`;
-    else like += character;
-  }
-  return like;
-}

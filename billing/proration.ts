@@ -7,7 +7,7 @@ import {
   maxLocalDate,
   minLocalDate,
 } from './dates.js';
-import { type Amount, formatDecimal, toDecimal } from './money.js';
+import { type Amount, divideRoundHalfUp, formatDecimal, toDecimal, toScaled } from './money.js';
 import type { Period } from './periods.js';
 
 /** Which local dates of a period an element was active on, and what that presence costs. */
@@ -18,24 +18,21 @@ export type ProrationMode = 'daily' | 'full';
 export type ActiveSpan = { activeFrom: LocalDate; activeTo: LocalDate; daysActive: number };
 
 /**
- * The part of `period` an element started at `startedAt` and ended at `endedAt` (null = still
- * active) was active: every local date d with date(start) <= d < date(end). Null when the element
- * has no active date in the period and did not start in it; an element added and removed on the
- * same day inside the period gets a 0-day span so it is still itemised.
+ * The part of `period` an element that started on local date `startDate` and ended on `endDate`
+ * (null = still active) was active: every local date d with startDate <= d < endDate (the database
+ * gives the local dates of its instants in the tenant's zone). Null when the element has no active
+ * date in the period and did not start in it; an element added and removed on the same day inside
+ * the period gets a 0-day span so it is still itemised. A removal on the period's first day ended it
+ * with the period before (docs/billing-choices.md).
  */
-export function activeSpan(
-  startedAt: Date,
-  endedAt: Date | null,
+export function activeSpanOfDates(
+  startDate: LocalDate,
+  endDate: LocalDate | null,
   period: Period,
-  timeZone: string,
 ): ActiveSpan | null {
-  if (endedAt !== null && endedAt.getTime() < startedAt.getTime()) {
-    throw new RangeError(
-      `element ends (${endedAt.toISOString()}) before it starts (${startedAt.toISOString()})`,
-    );
+  if (endDate !== null && compareLocalDates(endDate, startDate) < 0) {
+    throw new RangeError(`element ends (${endDate}) before it starts (${startDate})`);
   }
-  const startDate = instantToLocalDate(startedAt, timeZone);
-  const endDate = endedAt === null ? null : instantToLocalDate(endedAt, timeZone);
   const periodEndExclusive = addDays(period.end, 1);
   const activeFrom = maxLocalDate(startDate, period.start);
   const activeTo = endDate === null ? periodEndExclusive : minLocalDate(endDate, periodEndExclusive);
@@ -43,11 +40,6 @@ export function activeSpan(
   if (daysActive > 0) return { activeFrom, activeTo, daysActive };
   if (isInPeriod(startDate, period)) return { activeFrom: startDate, activeTo: startDate, daysActive: 0 };
   return null;
-}
-
-/** A usage entry belongs to the period holding the local date of the instant it occurred at. */
-export function usageBelongsToPeriod(occurredAt: Date, period: Period, timeZone: string): boolean {
-  return isInPeriod(instantToLocalDate(occurredAt, timeZone), period);
 }
 
 export function isInPeriod(date: LocalDate, period: Period): boolean {
@@ -94,4 +86,60 @@ export function recurringAmount({
 /** Unrounded amount of a usage item: price per unit used x units used. */
 export function usageAmount({ unitPrice, quantity }: { unitPrice: string; quantity: string }): Amount {
   return formatDecimal(toDecimal(unitPrice, 'unit price').times(toDecimal(quantity, 'quantity')));
+}
+
+export type ChargedItem = {
+  /** The unit price the item is charged at (an effective tier price may carry 10 decimals). */
+  unitPrice: string;
+  quantity: string;
+  /** The part of the price charged, `share / shareOf`: days active / period days for daily SKUs. */
+  share: number;
+  shareOf: number;
+  discountPercent: string;
+  minorUnits: number;
+};
+
+/**
+ * An item's amount: price x quantity x share, less its discount, rounded half-up to the currency's
+ * minor unit. One division, last: a prorated tie such as 6.665 x 3/31 = 0.645 stays a tie, where
+ * dividing by the period first and discounting after could land just below it.
+ */
+export function chargedAmount({
+  unitPrice,
+  quantity,
+  share,
+  shareOf,
+  discountPercent,
+  minorUnits,
+}: ChargedItem): Amount {
+  if (!Number.isInteger(shareOf) || shareOf < 1) {
+    throw new RangeError(`share of must be a whole number >= 1, got ${shareOf}`);
+  }
+  if (!Number.isInteger(share) || share < 0)
+    throw new RangeError(`share must be a whole number >= 0, got ${share}`);
+  // Scaled integers: price x quantity x share x (100 - discount) over shareOf x 100, rounded once.
+  const price = toScaled(unitPrice, 'unit price');
+  const units = toScaled(quantity, 'quantity');
+  const discount = toScaled(discountPercent, 'discount percent');
+  const kept = 100n * 10n ** BigInt(discount.scale) - discount.units;
+  const numerator = price.units * units.units * BigInt(share) * kept;
+  const denominator = BigInt(shareOf * 100) * 10n ** BigInt(price.scale + units.scale + discount.scale);
+  return divideRoundHalfUp(numerator, denominator, minorUnits);
+}
+
+/**
+ * The part of a period's price an item is charged, `share / shareOf`: days active of the period's
+ * days for daily SKUs, whole for usage, and whole once for a full element (on its first part,
+ * however rules split it; later parts 0).
+ */
+export function chargeShare(item: {
+  usage: boolean;
+  proration: ProrationMode | null;
+  daysActive: number;
+  periodDays: number;
+  firstPart: boolean;
+}): { share: number; shareOf: number } {
+  if (item.usage) return { share: 1, shareOf: 1 };
+  if (item.proration === 'daily') return { share: item.daysActive, shareOf: item.periodDays };
+  return { share: item.firstPart ? 1 : 0, shareOf: 1 };
 }

@@ -1,4 +1,5 @@
 import { addDays, compareLocalDates, daysBetween, type LocalDate, parseLocalDate } from './dates.js';
+import { matchesPattern } from './patterns.js';
 
 /**
  * Billing rules cut an item at their date boundaries; the days inside a matching rule's range are
@@ -81,4 +82,57 @@ export function splitByRules(span: SpanDates, matchingRules: readonly RuleRange[
     }
   });
   return parts;
+}
+
+/**
+ * What a rule selects, besides its dates: every criterion set must match. Names are matched as
+ * patterns (patterns.ts) against the period's snapshot of the customer and the item's user name.
+ */
+export interface ItemCriteria {
+  customerId: number | null;
+  customerPattern: string | null;
+  customerTag: string | null;
+  userPattern: string | null;
+  skuCode: string | null;
+  vendor: string | null;
+  service: string | null;
+  kind: string | null;
+}
+
+export interface CriteriaSubject {
+  customerId: number;
+  customerName: string;
+  customerTags: readonly string[];
+  userName: string | null;
+  skuCode: string | null;
+  vendor: string | null;
+  service: string;
+  kind: string;
+}
+
+/** Whether a rule's criteria select an item; an item without a user, SKU or vendor never matches one set. */
+export function criteriaMatch(rule: ItemCriteria, item: CriteriaSubject): boolean {
+  return (
+    (rule.customerId === null || rule.customerId === item.customerId) &&
+    (rule.customerPattern === null || matchesPattern(rule.customerPattern, item.customerName)) &&
+    (rule.customerTag === null || item.customerTags.includes(rule.customerTag)) &&
+    (rule.userPattern === null ||
+      (item.userName !== null && matchesPattern(rule.userPattern, item.userName))) &&
+    (rule.skuCode === null || rule.skuCode === item.skuCode) &&
+    (rule.vendor === null || rule.vendor === item.vendor) &&
+    (rule.service === null || rule.service === item.service) &&
+    (rule.kind === null || rule.kind === item.kind)
+  );
+}
+
+/**
+ * Whether a rule's dates touch an item's span [activeFrom, activeTo): they share a day, or, for a
+ * 0-day item (usage, or added and removed the same day), the rule covers its date.
+ */
+export function rangeTouches(rule: RuleRange, span: SpanDates): boolean {
+  const lastDay = span.activeTo > span.activeFrom ? addDays(span.activeTo, -1) : span.activeFrom;
+  return (
+    (rule.from === null || compareLocalDates(rule.from, lastDay) <= 0) &&
+    (rule.to === null || compareLocalDates(span.activeFrom, rule.to) <= 0)
+  );
 }

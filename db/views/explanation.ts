@@ -1,4 +1,6 @@
 import type postgres from 'postgres';
+import { unitsHeld as engineUnitsHeld, type UnitsItem } from '../../billing/engine/index.js';
+import { formatDecimal } from '../../billing/money.js';
 
 /**
  * What explaining one item needs: the item with its period, the element and the change-log entries
@@ -170,25 +172,21 @@ export async function skuPricing(
 }
 
 /**
- * The units that placed the invoice-to customer on the SKU's tiers in this period, as the close
- * counted them (activities/price-items.ts `held_here`): unit-days of daily and usage items over the
- * period's days, each full element once. A test holds the two to the same figure.
+ * The units that placed the invoice-to customer on the SKU's tiers in this period, counted by the
+ * close's own rule (billing/engine `unitsHeld`) over the invoice-to customer's stored items of the SKU.
  */
 export async function unitsHeld(sql: postgres.Sql, tenantId: string, item: ExplainedItem): Promise<string> {
-  const [row] = await sql<{ units: string }[]>`
-    select coalesce(sum(unit_days) / min(period_days), 0)::text as units
-    from (
-      select i.period_days,
-             case when i.kind = 'usage' or s.billing_model = 'usage' then i.quantity * i.period_days
-                  when s.proration = 'daily' then i.quantity * i.days_active
-                  else max(i.quantity) over (partition by i.element_id) * i.period_days end as unit_days,
-             s.proration = 'full' and i.kind <> 'usage' and s.billing_model <> 'usage'
-               and row_number() over (partition by i.element_id order by i.id) > 1 as repeated
-      from items i
-      join skus s on s.tenant_id = i.tenant_id and s.code = i.sku_code
-      where i.period_id = ${item.periodId} and i.tenant_id = ${tenantId} and i.invoice_to_id = ${item.invoiceToId}
-        and i.sku_code = ${item.skuCode} and i.billable and i.adjusts_period_id is null
-    ) parts
-    where not repeated`;
-  return row?.units ?? '0';
+  if (item.skuCode === null) return '0';
+  const sku = await skuPricing(sql, tenantId, item.skuCode);
+  if (!sku) return '0';
+  const items = await sql<UnitsItem[]>`
+    select i.invoice_to_id::float8 as "invoiceToId", i.sku_code as "skuCode", i.kind, i.quantity::text as quantity,
+           i.days_active as "daysActive", i.period_days as "periodDays", i.element_id::float8 as "elementId",
+           i.billable, i.adjusts_period_id::float8 as "adjustsPeriodId"
+    from items i
+    where i.period_id = ${item.periodId} and i.tenant_id = ${tenantId} and i.invoice_to_id = ${item.invoiceToId}
+      and i.sku_code = ${item.skuCode}`;
+  const held = engineUnitsHeld(items, () => ({ ...sku, vendor: '', tiers: sku.tiers }));
+  const units = held.get(`${item.invoiceToId}\u0000${item.skuCode}`);
+  return units === undefined ? '0' : formatDecimal(units);
 }

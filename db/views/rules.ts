@@ -1,4 +1,6 @@
 import type postgres from 'postgres';
+import { addDays } from '../../billing/dates.js';
+import { rangeTouches } from '../../billing/rules.js';
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
@@ -51,32 +53,34 @@ export interface PeriodUnderWay {
  * The current revisions of the tenant's periods that a close has computed (or is computing) but
  * nobody approved yet, and that share a day with one of the date ranges (null ends are open), or
  * hold an adjustment item that does: a January rule applies to January days billed in February.
+ * Whether a range touches an item's days is billing/rules.ts `rangeTouches`, the close's own test.
  */
-export function periodsUnderWay(
+export async function periodsUnderWay(
   sql: Sql,
   tenantId: string,
   ranges: { from: string | null; to: string | null }[],
-) {
-  const touches = ranges.map(
-    (range) =>
-      sql`(${range.from}::date is null or end_date >= ${range.from}::date)
-          and (${range.to}::date is null or start_date <= ${range.to}::date)`,
-  );
-  // An item's days are [active_from, active_to); a 0-day item lies on active_from (as apply-rules reads it).
-  const adjusts = ranges.map(
-    (range) =>
-      sql`(${range.from}::date is null or greatest(i.active_to - 1, i.active_from) >= ${range.from}::date)
-          and (${range.to}::date is null or i.active_from <= ${range.to}::date)`,
-  );
-  return sql<PeriodUnderWay[]>`
-    select end_date::text as "periodEnd", revision
+): Promise<PeriodUnderWay[]> {
+  const periods = await sql<(PeriodUnderWay & { id: number; start: string; end: string })[]>`
+    select id::float8 as id, start_date::text as start, end_date::text as "end", end_date::text as "periodEnd", revision
     from periods
     where tenant_id = ${tenantId} and superseded_at is null
       and status in ('open', 'generating', 'awaiting_approval')
-      and ((${touches.reduce((all, one) => sql`${all} or (${one})`, sql`false`)})
-        or exists (
-          select 1 from items i
-          where i.period_id = periods.id and i.tenant_id = periods.tenant_id and i.adjusts_period_id is not null
-            and (${adjusts.reduce((all, one) => sql`${all} or (${one})`, sql`false`)})))
     order by start_date, revision`;
+  // Adjustment items are few (items_period_adjustments): their distinct spans, per period.
+  const spans = await sql<{ periodId: number; activeFrom: string; activeTo: string }[]>`
+    select distinct i.period_id::float8 as "periodId", i.active_from::text as "activeFrom", i.active_to::text as "activeTo"
+    from items i
+    where i.period_id = any(${periods.map((p) => p.id)}::bigint[]) and i.tenant_id = ${tenantId}
+      and i.adjusts_period_id is not null`;
+  const rules = ranges.map((range) => ({ id: 0, from: range.from, to: range.to }));
+  const touched = (span: { activeFrom: string; activeTo: string }) =>
+    rules.some((rule) => rangeTouches(rule, span));
+  return periods
+    .filter(
+      (p) =>
+        // A whole period is a span of its days, [start, end + 1).
+        touched({ activeFrom: p.start, activeTo: addDays(p.end, 1) }) ||
+        spans.some((span) => span.periodId === p.id && touched(span)),
+    )
+    .map(({ periodEnd, revision }) => ({ periodEnd, revision }));
 }

@@ -204,12 +204,12 @@ describe('GET /v1/items/{id}/explanation', () => {
     expect(json.changes.started).toMatchObject({ kind: 'instance.added', actor: 'provisioning@msp' });
     expect(json.changes.ended).toBeNull();
     expect(json.arithmetic).toEqual({
-      unitsHeld: '3.0000000000000000',
+      unitsHeld: '3',
       steps: [
         {
           step: 'unitPrice',
           description:
-            'tiered: 3.0000000000000000 units held by the invoice-to customer cost 27 across the bands, 9 per unit on average',
+            'tiered: 3 units held by the invoice-to customer cost 27 across the bands, 9 per unit on average',
           value: '9',
         },
         { step: 'charge', description: 'daily: 9 x 3.0000 x 31 days / 31 days in the period', value: '27' },

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { matchesPattern, patternToSqlLike } from '../../billing/index.js';
+import { matchesPattern } from '../../billing/index.js';
 
 describe('matchesPattern', () => {
   test.each([
@@ -42,21 +42,6 @@ describe('matchesPattern', () => {
   });
 });
 
-describe('patternToSqlLike', () => {
-  test.each([
-    ['Demo*', 'Demo%'],
-    ['admin*', 'admin%'],
-    ['*.test@*', '%.test@%'],
-    ['user?', 'user_'],
-    ['100%*', '100\\%%'],
-    ['a_b', 'a\\_b'],
-    ['C:\\temp*', 'C:\\\\temp%'],
-    ['plain', 'plain'],
-  ])('%j -> ILIKE %j', (pattern, like) => {
-    expect(patternToSqlLike(pattern)).toBe(like);
-  });
-});
-
-test.each([matchesPattern, (p: string) => patternToSqlLike(p)])('an empty pattern is an error', (use) => {
+test.each([matchesPattern])('an empty pattern is an error', (use) => {
   expect(() => use('', 'anything')).toThrow(/must not be empty/);
 });

@@ -1,17 +1,33 @@
 import { describe, expect, test } from 'vitest';
 import {
-  activeSpan,
+  activeSpanOfDates,
+  instantToLocalDate,
+  isInPeriod,
   type Period,
   type RecurringCharge,
   recurringAmount,
   roundHalfUp,
   usageAmount,
-  usageBelongsToPeriod,
 } from '../../billing/index.js';
 
 const march: Period = { start: '2026-03-01', end: '2026-03-31' };
 const paris = 'Europe/Paris';
 const at = (instant: string) => new Date(instant);
+
+// Instants become local dates in the database (`at time zone`); these tests convert them here.
+const activeSpan = (
+  startedAt: Date,
+  endedAt: Date | null,
+  period: { start: string; end: string },
+  zone: string,
+) =>
+  activeSpanOfDates(
+    instantToLocalDate(startedAt, zone),
+    endedAt === null ? null : instantToLocalDate(endedAt, zone),
+    period,
+  );
+const usageBelongsToPeriod = (occurredAt: Date, period: { start: string; end: string }, zone: string) =>
+  isInPeriod(instantToLocalDate(occurredAt, zone), period);
 
 describe('activeSpan (Europe/Paris, March 2026)', () => {
   test.each<[string, string, string | null, [string, string, number] | null]>([

@@ -102,52 +102,6 @@ describe('an entry the approved period never saw is adjusted, whatever its date 
   });
 });
 
-describe('an adjustment is priced as the period it adjusts was', () => {
-  const tenantId = 'tiers';
-
-  it('credits a tiered SKU at what was charged, though nothing of it is held in the billing period', async () => {
-    await createTenant(sql, { id: tenantId });
-    // Below the first band the base price (0) applies; from 1 unit on, 10.00 a unit.
-    await createSku(sql, tenantId, {
-      code: 'CRM',
-      vendor: 'Acme Soft',
-      price: '0',
-      scheme: 'tiered',
-      tiers: [[1, '10.00']],
-      maps: [['plan', 'crm', null]],
-    });
-    const crm = (customerRef: string, occurredAt: string, plan: string | null = 'pro') => ({
-      kind: 'plan.changed',
-      occurredAt,
-      customer: customerRef,
-      service: 'crm',
-      plan,
-    });
-    await ingest(sql, tenantId, [customer('acme'), customer('beta'), crm('acme', '2025-12-01T00:00:00Z')]);
-    const january = await generatePeriod(sql, tenantId, '2026-01-01');
-    expect(await itemLines(sql, january.periodId)).toEqual([
-      'acme | - | CRM | 2026-01-01..2026-02-01 | 31/31 | 1 x 10 = 10.00 | carried over',
-    ]);
-    await approvePeriod(sql, january.periodId);
-
-    // Late news: acme cancelled on 11 January; beta had the plan from 21 to 26 January.
-    await ingest(sql, tenantId, [
-      crm('acme', '2026-01-11T00:00:00Z', null),
-      crm('beta', '2026-01-21T00:00:00Z'),
-      crm('beta', '2026-01-26T00:00:00Z', null),
-    ]);
-    const february = await generatePeriod(sql, tenantId, '2026-02-01');
-    //   acme: credit 11 Jan..1 Feb at January's 10.00: -1 x 10.00 x 21/31 = -6.774 -> -6.77
-    //   beta: nothing of CRM in January or February; its 1 unit reaches the 10.00 band:
-    //         5 days, 10.00 x 5/31 = 1.6129 -> 1.61
-    expect(await itemLines(sql, february.periodId)).toEqual([
-      'acme | - | CRM | 2026-01-11..2026-02-01 | 21/31 | -1 x 10 = -6.77 | adjusts 2026-01-01..2026-01-31',
-      'beta | - | CRM | 2026-01-21..2026-01-26 | 5/31 | 1 x 10 = 1.61 | adjusts 2026-01-01..2026-01-31',
-    ]);
-    expect(february.totals).toEqual({ items: 2, billableItems: 2, total: '-5.16' });
-  });
-});
-
 describe('a credit keeps the billable parts of what it reverses; rules made since apply to charges only', () => {
   const tenantId = 'credits';
 

@@ -1,5 +1,5 @@
 import type postgres from 'postgres';
-import { activeSpan, addDays, compareLocalDates } from '../../../billing/index.js';
+import { activeSpanOfDates, addDays, compareLocalDates, instantToLocalDate } from '../../../billing/index.js';
 import type { Scenario } from './catalog.js';
 import { Problems, showElement, showItem } from './findings.js';
 import { dates, loadAll, matchElements, skuOf } from './reference.js';
@@ -25,11 +25,10 @@ export async function checkNothingLost(
     for (const element of loaded.elements) {
       const model = modelOf.get(element.id);
       if (!model) continue;
-      const span = activeSpan(
-        new Date(model.startedAt),
-        model.endedAt === null ? null : new Date(model.endedAt),
+      const span = activeSpanOfDates(
+        instantToLocalDate(new Date(model.startedAt), ZONE),
+        model.endedAt === null ? null : instantToLocalDate(new Date(model.endedAt), ZONE),
         { start: A.start, end: A.end },
-        ZONE,
       );
       const billed = loaded.items.filter(
         (i) =>

@@ -1,6 +1,13 @@
 import type postgres from 'postgres';
 import type { PeriodTotals } from '../../../activities/roll-up.js';
-import { activeSpan, addDays, compareLocalDates, daysBetween, splitByRules } from '../../../billing/index.js';
+import {
+  activeSpanOfDates,
+  addDays,
+  compareLocalDates,
+  daysBetween,
+  instantToLocalDate,
+  splitByRules,
+} from '../../../billing/index.js';
 import type { Scenario } from './catalog.js';
 import { checkPrice, pricingOf } from './check-prices.js';
 import { checkRollups } from './check-rollups.js';
@@ -168,11 +175,10 @@ export async function checkPeriod(
   for (const element of loaded.elements) {
     const model = modelOf.get(element.id);
     if (!model) continue;
-    const span = activeSpan(
-      new Date(model.startedAt),
-      model.endedAt === null ? null : new Date(model.endedAt),
+    const span = activeSpanOfDates(
+      instantToLocalDate(new Date(model.startedAt), ZONE),
+      model.endedAt === null ? null : instantToLocalDate(new Date(model.endedAt), ZONE),
       bounds,
-      ZONE,
     );
     const parts = (byElement.get(element.id) ?? []).sort(
       (a, b) =>
