@@ -2,7 +2,6 @@ import {
   addDays,
   compareLocalDates,
   daysBetween,
-  instantToLocalDate,
   type LocalDate,
   maxLocalDate,
   minLocalDate,
