@@ -6128,6 +6128,10 @@ export interface components {
             adjusts: {
                 periodEnd: string;
             } | null;
+            /** @description staff only: unit-days x the unit-day cost of the customer’s SKU in the period (the vendor’s effective price, else the SKU’s cost price), rounded; null when unknown, for usage items and adjustments */
+            cost?: string | null;
+            /** @description staff only: the rounded amount billed (0 when not billable) - cost; null without a cost */
+            margin?: string | null;
         };
         ServiceDetailPage: {
             rows: components["schemas"]["ServiceDetailGridRow"][];
@@ -6141,6 +6145,10 @@ export interface components {
             elementKind: string;
             /** @description the element billed: the instance, domain or application id, the plan, or the usage product */
             elementName: string;
+            /** @description staff only: unit-days x the unit-day cost of the customer’s SKU in the period (the vendor’s effective price, else the SKU’s cost price), rounded; null when unknown, for usage items and adjustments */
+            cost?: string | null;
+            /** @description staff only: the rounded amount billed (0 when not billable) - cost; null without a cost */
+            margin?: string | null;
         };
         ServiceDetailRow: {
             itemId: number;

@@ -1,0 +1,63 @@
+import type postgres from 'postgres';
+import {
+  type Amount,
+  chargedPerCustomerSku,
+  chargeKey,
+  itemCostAndMargin,
+  type MappedCharge,
+  periodDays,
+  unitDayCost,
+} from '../../billing/index.js';
+import type { PeriodRevision } from './period-revision.js';
+import { chargeGroups } from './reconciliation.js';
+
+/** What an item needs for its cost: who consumed which SKU, how much of it, and what it bills. */
+export interface CostedItem {
+  customerId: number;
+  sku: string | null;
+  kind: string;
+  /** Adjustments of earlier periods are not costed, as the reconciliation does not match them. */
+  adjustment: boolean;
+  quantity: string;
+  daysActive: number;
+  amount: string;
+  billable: boolean;
+}
+
+export type ItemCosts = (item: CostedItem) => { cost: Amount | null; margin: Amount | null };
+
+/**
+ * Cost and margin of the period's items, read for staff at read time (never stored on items): each
+ * recurring SKU's unit-day cost per customer by billing/'s rule, from the vendor lines overlapping
+ * the period through today's mappings, else the SKU's cost price. Usage items, adjustments and
+ * unmapped items have no cost (null), as in the reconciliation.
+ */
+export async function periodItemCosts(sql: postgres.Sql, period: PeriodRevision): Promise<ItemCosts> {
+  const [charges, skus] = await Promise.all([
+    chargeGroups(sql, period),
+    sql<{ code: string; costPrice: string | null }[]>`
+      select s.code, c.cost_price::text as "costPrice"
+      from skus s left join sku_costs c on c.tenant_id = s.tenant_id and c.sku_code = s.code
+      where s.tenant_id = ${period.tenantId} and s.billing_model = 'recurring'`,
+  ]);
+  const dates = { start: period.startDate, end: period.endDate };
+  const days = periodDays(dates);
+  const mapped = charges.flatMap((charge): MappedCharge[] =>
+    charge.customerId === null || charge.skuCode === null
+      ? []
+      : [{ ...charge, customerId: charge.customerId, skuCode: charge.skuCode }],
+  );
+  const charged = chargedPerCustomerSku(mapped, dates);
+  const costPrices = new Map(skus.map((sku) => [sku.code, sku.costPrice]));
+  return (item) => {
+    if (item.sku === null || item.kind === 'usage' || item.adjustment || !costPrices.has(item.sku)) {
+      return { cost: null, margin: null };
+    }
+    const cost = unitDayCost(
+      charged.get(chargeKey(item.customerId, item.sku)),
+      costPrices.get(item.sku),
+      days,
+    );
+    return itemCostAndMargin(item, cost, period.minorUnits);
+  };
+}
