@@ -61,6 +61,11 @@ export function unitDayCost(
   return null;
 }
 
+/** What `unitDays` (quantity x days) cost at a unit-day cost, rounded to the minor unit: one item's cost. */
+export function unitDaysCost(cost: UnitDayCost, unitDays: string | Decimal, minorUnits: number): Amount {
+  return roundHalfUp(cost.perUnitDay.times(toDecimal(unitDays, 'unit-days')), minorUnits);
+}
+
 /**
  * An item's cost = its unit-days (quantity x days active) at the unit-day cost, rounded to the minor
  * unit; margin = what it bills (its rounded amount, 0 when not billable) - cost. Null without a cost.
@@ -71,8 +76,9 @@ export function itemCostAndMargin(
   minorUnits: number,
 ): { cost: Amount | null; margin: Amount | null } {
   if (cost === null) return { cost: null, margin: null };
-  const itemCost = roundHalfUp(
-    cost.perUnitDay.times(toDecimal(item.quantity, 'quantity')).times(item.daysActive),
+  const itemCost = unitDaysCost(
+    cost,
+    toDecimal(item.quantity, 'quantity').times(item.daysActive),
     minorUnits,
   );
   const billed = toDecimal(item.billable ? roundHalfUp(item.amount, minorUnits) : '0');

@@ -6,6 +6,7 @@ import {
   itemCostAndMargin,
   type MappedCharge,
   periodDays,
+  type UnitDayCost,
   unitDayCost,
 } from '../../billing/index.js';
 import type { PeriodRevision } from './period-revision.js';
@@ -26,13 +27,18 @@ export interface CostedItem {
 
 export type ItemCosts = (item: CostedItem) => { cost: Amount | null; margin: Amount | null };
 
+/** The unit-day cost of a customer's SKU in one period; null when unknown or not a recurring SKU. */
+export type UnitDayCosts = (customerId: number, sku: string) => UnitDayCost | null;
+
 /**
- * Cost and margin of the period's items, read for staff at read time (never stored on items): each
- * recurring SKU's unit-day cost per customer by billing/'s rule, from the vendor lines overlapping
- * the period through today's mappings, else the SKU's cost price. Usage items, adjustments and
- * unmapped items have no cost (null), as in the reconciliation.
+ * Each recurring SKU's unit-day cost per customer in a period, by billing/'s rule: from the vendor
+ * lines overlapping the period through today's mappings, else the SKU's cost price. Read at read
+ * time for staff (costs are never stored on items).
  */
-export async function periodItemCosts(sql: postgres.Sql, period: PeriodRevision): Promise<ItemCosts> {
+export async function periodUnitDayCosts(
+  sql: postgres.Sql,
+  period: Pick<PeriodRevision, 'tenantId' | 'startDate' | 'endDate'>,
+): Promise<UnitDayCosts> {
   const [charges, skus] = await Promise.all([
     chargeGroups(sql, period),
     sql<{ code: string; costPrice: string | null }[]>`
@@ -49,15 +55,24 @@ export async function periodItemCosts(sql: postgres.Sql, period: PeriodRevision)
   );
   const charged = chargedPerCustomerSku(mapped, dates);
   const costPrices = new Map(skus.map((sku) => [sku.code, sku.costPrice]));
-  return (item) => {
-    if (item.sku === null || item.kind === 'usage' || item.adjustment || !costPrices.has(item.sku)) {
-      return { cost: null, margin: null };
-    }
-    const cost = unitDayCost(
-      charged.get(chargeKey(item.customerId, item.sku)),
-      costPrices.get(item.sku),
-      days,
+  return (customerId, sku) =>
+    costPrices.has(sku)
+      ? unitDayCost(charged.get(chargeKey(customerId, sku)), costPrices.get(sku), days)
+      : null;
+}
+
+/**
+ * Cost and margin of the period's items. Usage items, adjustments and items without a SKU have no
+ * cost (null), as in the reconciliation.
+ */
+export async function periodItemCosts(sql: postgres.Sql, period: PeriodRevision): Promise<ItemCosts> {
+  const unitDayCosts = await periodUnitDayCosts(sql, period);
+  return (item) =>
+    itemCostAndMargin(
+      item,
+      item.sku === null || item.kind === 'usage' || item.adjustment
+        ? null
+        : unitDayCosts(item.customerId, item.sku),
+      period.minorUnits,
     );
-    return itemCostAndMargin(item, cost, period.minorUnits);
-  };
 }

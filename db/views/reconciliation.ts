@@ -57,7 +57,11 @@ function provisionedGroups(sql: postgres.Sql, period: PeriodRevision, vendor?: s
  * the mappings are looked up: a specific mapping (`ProductId:SkuId`) wins over the ProductId alone,
  * the customer id over its domain.
  */
-export function chargeGroups(sql: postgres.Sql, period: PeriodRevision, vendor?: string) {
+export function chargeGroups(
+  sql: postgres.Sql,
+  period: Pick<PeriodRevision, 'tenantId' | 'startDate' | 'endDate'>,
+  vendor?: string,
+) {
   return sql<ChargeGroup[]>`
     with lines as (
       select l.vendor, l.vendor_customer_id, l.vendor_customer_domain, l.vendor_product_id,

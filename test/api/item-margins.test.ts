@@ -156,3 +156,58 @@ describe('cost and margin per item, for staff', () => {
     }
   });
 });
+
+describe('GET /v1/management/trends: revenue, cost and margin month by month', () => {
+  const figures = (month: Record<string, unknown>) => {
+    const { month: name, revenue, cost, margin, revenueWithoutCost, vendors } = month;
+    return { month: name, revenue, cost, margin, revenueWithoutCost, vendors };
+  };
+
+  it('sums the items’ own costs and margins per month and vendor, for staff', async () => {
+    const response = await api.call('GET', '/v1/management/trends?from=2026-09&to=2026-10', finance);
+    expect(response.status).toBe(200);
+    expect(response.json.months.map(figures)).toEqual([
+      {
+        month: '2026-09',
+        revenue: '0.00',
+        cost: '0.00',
+        margin: '0.00',
+        revenueWithoutCost: '0.00',
+        vendors: [],
+      },
+      {
+        month: '2026-10',
+        // 58.06 + 74.32 + 10.00 billed; 48.39 + 61.94 + 6.20 + 10.00 (demo's excluded seat) cost.
+        revenue: '142.38',
+        cost: '126.53',
+        margin: '15.85',
+        revenueWithoutCost: '0.00',
+        vendors: [
+          { vendor: 'Acronis', revenue: '10.00', cost: '6.20', margin: '3.80', revenueWithoutCost: '0.00' },
+          {
+            vendor: 'Microsoft',
+            revenue: '132.38',
+            cost: '120.33',
+            margin: '12.05',
+            revenueWithoutCost: '0.00',
+          },
+        ],
+      },
+    ]);
+    // The same as the items' figures added up.
+    const items = (await api.call('GET', '/v1/periods/2026-10-15/items', finance)).json.items as Costed[];
+    const cents = (value: string | null | undefined) => Math.round(Number(value ?? 0) * 100);
+    expect([
+      items.reduce((sum, item) => sum + cents(item.cost), 0),
+      items.reduce((sum, item) => sum + cents(item.margin), 0),
+    ]).toEqual([12653, 1585]);
+  });
+
+  it('gives a customer token its trends without any revenue, cost or margin field', async () => {
+    const response = await api.call('GET', '/v1/management/trends?from=2026-09&to=2026-10', customerToken);
+    expect(response.status).toBe(200);
+    for (const month of response.json.months) {
+      expect(Object.keys(month).sort()).toEqual(['month', 'skus']);
+    }
+  });
+});

@@ -4125,7 +4125,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Month by month per SKU (total, users, customers) and the top movers of the last month */
+        /** Month by month per SKU (total, users, customers), for staff revenue, cost and margin (per vendor too), and the top movers of the last month */
         get: {
             parameters: {
                 query: {
@@ -6546,6 +6546,26 @@ export interface components {
                     total: string;
                     users: number;
                     customers: number;
+                }[];
+                /** @description staff only: what the month’s items bill, each rounded */
+                revenue?: string;
+                /** @description staff only: the sum of the items’ costs (see Item.cost) */
+                cost?: string;
+                /** @description staff only: revenue - cost of the items with a known cost */
+                margin?: string;
+                /** @description staff only: revenue of items with no known cost (not in margin) */
+                revenueWithoutCost?: string;
+                /** @description staff only: the same figures per vendor */
+                vendors?: {
+                    vendor: string;
+                    /** @description staff only: what the month’s items bill, each rounded */
+                    revenue?: string;
+                    /** @description staff only: the sum of the items’ costs (see Item.cost) */
+                    cost?: string;
+                    /** @description staff only: revenue - cost of the items with a known cost */
+                    margin?: string;
+                    /** @description staff only: revenue of items with no known cost (not in margin) */
+                    revenueWithoutCost?: string;
                 }[];
             }[];
             /** @description the largest changes (either way) of `to` against the month before, at most 10 each */
