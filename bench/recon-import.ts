@@ -4,6 +4,7 @@ import { stat } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { importVendorFile } from '../activities/vendor-files/import-vendor-file.js';
+import { importStatedBefore } from '../activities/vendor-files/known-import.js';
 import { reconciliationTotals } from '../billing/index.js';
 import { connect } from '../db/connection.js';
 import { migrateDatabase } from '../db/migrate.js';
@@ -88,6 +89,18 @@ export async function benchReconImport(lines: number) {
         createReadStream(file, { highWaterMark: 1 << 20 }),
       );
       console.log(`same file again: ${again.kind} in ${seconds(started)} s (parsed, then rolled back)`);
+
+      // As POST /v1/vendor-invoices does with a Content-Digest: the known file is only hashed.
+      started = performance.now();
+      const stated = await importStatedBefore(
+        sql,
+        'bench',
+        outcome.import.sha256,
+        createReadStream(file, { highWaterMark: 1 << 20 }),
+      );
+      console.log(
+        `same file again, digest stated: ${stated ? 'already_imported' : 'not found'} in ${seconds(started)} s (hashed only)`,
+      );
 
       started = performance.now();
       const result = await periodReconciliation(sql, await benchPeriod(sql));

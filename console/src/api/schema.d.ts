@@ -4584,7 +4584,7 @@ export interface paths {
         put?: never;
         /**
          * Import a vendor file (Microsoft NCE reconciliation CSV, or the generic CSV), all or nothing
-         * @description CSV (`text/csv`) or NDJSON (`application/x-ndjson`, one object per line keyed by column). The same file again answers 200 with the import already stored. A bad file is refused with 422 listing every bad line's number, column and reason (the first 10000, and their count).
+         * @description CSV (`text/csv`) or NDJSON (`application/x-ndjson`, one object per line keyed by column). The same file again answers 200 with the import already stored. A bad file is refused with 422 listing every bad line's number, column and reason (the first 10000, and their count). With an RFC 9530 `Content-Digest: sha-256=:<base64>:` header, a file imported before is only hashed (to check the header), never parsed; a body that does not hash to the stated digest is refused with 400.
          */
         post: {
             parameters: {
@@ -4594,7 +4594,10 @@ export interface paths {
                     /** @description detected from the header when absent */
                     format?: "microsoft_nce" | "generic";
                 };
-                header?: never;
+                header?: {
+                    /** @description RFC 9530: sha-256=:<base64 of the SHA-256 of the body>: */
+                    "content-digest"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
