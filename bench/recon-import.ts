@@ -8,6 +8,7 @@ import { importStatedBefore } from '../activities/vendor-files/known-import.js';
 import { reconciliationTotals } from '../billing/index.js';
 import { connect } from '../db/connection.js';
 import { migrateDatabase } from '../db/migrate.js';
+import { periodUnitDayCosts } from '../db/views/item-costs.js';
 import type { PeriodRevision } from '../db/views/period-revision.js';
 import { periodReconciliation } from '../db/views/reconciliation.js';
 import { SeededRandom } from './random.js';
@@ -102,13 +103,28 @@ export async function benchReconImport(lines: number) {
         `same file again, digest stated: ${stated ? 'already_imported' : 'not found'} in ${seconds(started)} s (hashed only)`,
       );
 
+      const period = await benchPeriod(sql);
       started = performance.now();
-      const result = await periodReconciliation(sql, await benchPeriod(sql));
+      const result = await periodReconciliation(sql, period);
       const totals = reconciliationTotals(result);
       console.log(
         `match October: ${totals.lines.toLocaleString('en')} lines, ${result.unmapped.length} unmapped groups, ` +
           `charged ${totals.charged} in ${seconds(started)} s`,
       );
+
+      // Costing items: a whole month (management trends), and a staff page of items of 100 customers.
+      started = performance.now();
+      await periodUnitDayCosts(sql, period);
+      console.log(`unit-day costs of October, every customer: ${seconds(started)} s`);
+      const page = await sql<{ id: number }[]>`
+        select id::int from customers where tenant_id = 'bench' order by id limit 100`;
+      started = performance.now();
+      await periodUnitDayCosts(
+        sql,
+        period,
+        page.map((row) => row.id),
+      );
+      console.log(`unit-day costs of October, a page's 100 customers: ${seconds(started)} s`);
       return { lines, bytes, importSeconds };
     } finally {
       await close();

@@ -83,12 +83,17 @@ export const costFields = {
   }),
 };
 
-/** Staff see each item's cost and margin; a customer's token gets neither field. */
+/**
+ * Staff see each item's cost and margin; a customer's token gets neither field. Only the vendor
+ * lines of the page's customers are read, so a page stays quick beside a million vendor lines.
+ */
 export async function itemCostsFor(
   c: Context<AppEnv>,
   period: PeriodRevision,
+  rows: readonly { customerId: number }[],
 ): Promise<ItemCosts | undefined> {
-  return staff.includes(c.var.principal.role) ? periodItemCosts(c.var.deps.sql, period) : undefined;
+  if (!staff.includes(c.var.principal.role)) return undefined;
+  return periodItemCosts(c.var.deps.sql, period, [...new Set(rows.map((row) => row.customerId))]);
 }
 
 export const ItemSchema = z

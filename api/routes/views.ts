@@ -54,10 +54,8 @@ export function viewRoutes() {
       if (filters.customer !== undefined && !(await customerVisible(sql, scope, filters.customer))) {
         throw notFound(`no customer '${filters.customer}' in this period`);
       }
-      const [rows, costs] = await Promise.all([
-        itemsPage(sql, scope, filters, { after, limit }),
-        itemCostsFor(c, period),
-      ]);
+      const rows = await itemsPage(sql, scope, filters, { after, limit });
+      const costs = await itemCostsFor(c, period, rows);
       return c.json(
         {
           items: rows.slice(0, limit).map((row) => item(row, costs)),
@@ -86,10 +84,8 @@ export function viewRoutes() {
     async (c) => {
       const { revision: wanted, limit, ...query } = c.req.valid('query');
       const { period, scope } = await periodScope(c, c.req.valid('param').period, wanted);
-      const [{ rows, next, cursor }, costs] = await Promise.all([
-        serviceDetailGrid(c.var.deps.sql, scope, query, limit),
-        itemCostsFor(c, period),
-      ]);
+      const { rows, next, cursor } = await serviceDetailGrid(c.var.deps.sql, scope, query, limit);
+      const costs = await itemCostsFor(c, period, rows);
       const costed =
         costs === undefined
           ? rows

@@ -38,9 +38,13 @@ export type UnitDayCosts = (customerId: number, sku: string) => UnitDayCost | nu
 export async function periodUnitDayCosts(
   sql: postgres.Sql,
   period: Pick<PeriodRevision, 'tenantId' | 'startDate' | 'endDate'>,
+  /** Only these customers' costs are wanted: only their vendor lines are read. */
+  customerIds?: readonly number[],
 ): Promise<UnitDayCosts> {
+  const vendorCustomerIds =
+    customerIds === undefined ? undefined : await mappedVendorCustomerIds(sql, period.tenantId, customerIds);
   const [charges, skus] = await Promise.all([
-    chargeGroups(sql, period),
+    vendorCustomerIds?.length === 0 ? [] : chargeGroups(sql, period, undefined, vendorCustomerIds),
     sql<{ code: string; costPrice: string | null }[]>`
       select s.code, c.cost_price::text as "costPrice"
       from skus s left join sku_costs c on c.tenant_id = s.tenant_id and c.sku_code = s.code
@@ -65,8 +69,12 @@ export async function periodUnitDayCosts(
  * Cost and margin of the period's items. Usage items, adjustments and items without a SKU have no
  * cost (null), as in the reconciliation.
  */
-export async function periodItemCosts(sql: postgres.Sql, period: PeriodRevision): Promise<ItemCosts> {
-  const unitDayCosts = await periodUnitDayCosts(sql, period);
+export async function periodItemCosts(
+  sql: postgres.Sql,
+  period: PeriodRevision,
+  customerIds?: readonly number[],
+): Promise<ItemCosts> {
+  const unitDayCosts = await periodUnitDayCosts(sql, period, customerIds);
   return (item) =>
     itemCostAndMargin(
       item,
@@ -75,4 +83,12 @@ export async function periodItemCosts(sql: postgres.Sql, period: PeriodRevision)
         : unitDayCosts(item.customerId, item.sku),
       period.minorUnits,
     );
+}
+
+/** The vendor customer ids and domains mapped to these customers, of any vendor. */
+async function mappedVendorCustomerIds(sql: postgres.Sql, tenantId: string, customerIds: readonly number[]) {
+  const rows = await sql<{ id: string }[]>`
+    select distinct m.vendor_customer_id as id from vendor_customer_mappings m
+    where m.tenant_id = ${tenantId} and m.customer_id = any(${customerIds as number[]}::bigint[])`;
+  return rows.map((row) => row.id);
 }
