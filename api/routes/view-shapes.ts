@@ -89,7 +89,7 @@ export const costFields = {
  */
 export async function itemCostsFor(
   c: Context<AppEnv>,
-  period: PeriodRevision,
+  period: Pick<PeriodRevision, 'tenantId' | 'startDate' | 'endDate' | 'minorUnits'>,
   rows: readonly { customerId: number }[],
 ): Promise<ItemCosts | undefined> {
   if (!staff.includes(c.var.principal.role)) return undefined;

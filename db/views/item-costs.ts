@@ -71,7 +71,7 @@ export async function periodUnitDayCosts(
  */
 export async function periodItemCosts(
   sql: postgres.Sql,
-  period: PeriodRevision,
+  period: Pick<PeriodRevision, 'tenantId' | 'startDate' | 'endDate' | 'minorUnits'>,
   customerIds?: readonly number[],
 ): Promise<ItemCosts> {
   const unitDayCosts = await periodUnitDayCosts(sql, period, customerIds);

@@ -142,6 +142,21 @@ describe('cost and margin per item, for staff', () => {
     ).toEqual(['BACKUP 31 6.20 3.80', 'M365-BP 15 48.39 9.67', 'M365-BP 16 61.94 12.38', ' 31  '].sort());
   });
 
+  it('shows them on the item’s explanation, to staff only', async () => {
+    const items = (await api.call('GET', '/v1/periods/2026-10-15/items?customer=contoso&sku=BACKUP', finance))
+      .json.items as (Costed & { id: number })[];
+    expect(items).toHaveLength(1);
+    const url = `/v1/items/${items[0]?.id}/explanation`;
+    const staff = (await api.call('GET', url, finance)).json.item;
+    expect([staff.cost, staff.margin]).toEqual(['6.20', '3.80']);
+    const customer = await api.call('GET', url, customerToken);
+    expect(customer.status).toBe(200);
+    expect([Object.hasOwn(customer.json.item, 'cost'), Object.hasOwn(customer.json.item, 'margin')]).toEqual([
+      false,
+      false,
+    ]);
+  });
+
   it('never gives a customer token a cost or margin field', async () => {
     const items = await api.call('GET', '/v1/periods/2026-10-15/items', customerToken);
     expect(items.status).toBe(200);
