@@ -6,11 +6,14 @@ import type { ViewScope } from '../db/views/scope.js';
 import { serviceDetailQuery } from '../db/views/service-detail.js';
 import { serviceSummary } from '../db/views/service-summary.js';
 import { periodTotals, type TotalsLevel } from '../db/views/totals.js';
+import { PeriodSheet } from './workbook-sheet.js';
 
 export interface WorkbookContext {
   currency: string;
   minorUnits: number;
   periodLabel: string;
+  /** The heading lines above every sheet's header row: tenant, period, revision, status, generated at. */
+  heading: string[];
   /** The period's status when it is not approved yet: the workbook says it is a draft. */
   draftStatus?: string;
   /** The workbook's created and modified dates: the approval time, so an approved period's file is the same bytes. */
@@ -36,6 +39,7 @@ export interface ReconciliationSheetRow {
 
 /** What a workbook of this period revision says about itself, the same for the stored file and a live download. */
 export function workbookContext(period: {
+  tenantId: string;
   startDate: string;
   endDate: string;
   revision: number;
@@ -45,20 +49,29 @@ export function workbookContext(period: {
   approvedAt: Date | null;
 }): WorkbookContext {
   const final = period.status === 'approved' || period.status === 'exported';
+  const at = final && period.approvedAt !== null ? period.approvedAt : new Date();
   return {
     currency: period.currency,
     minorUnits: period.minorUnits,
     periodLabel: `${period.startDate}..${period.endDate} r${period.revision}`,
-    at: final && period.approvedAt !== null ? period.approvedAt : new Date(),
+    // Exported is approved with its files written: both say "approved", so the stored file and a
+    // later live download stay the same bytes.
+    heading: [
+      `Tenant: ${period.tenantId}`,
+      `Period: ${period.startDate}..${period.endDate}`,
+      `Revision: ${period.revision}`,
+      `Status: ${final ? 'approved' : `draft (${period.status}), not approved`}`,
+      `Generated at: ${at.toISOString().replace(/\.\d{3}Z$/, 'Z')}`,
+    ],
+    at,
     ...(final ? {} : { draftStatus: period.status }),
   };
 }
 
-type Column = { header: string; key: string; width: number; style?: Partial<ExcelJS.Style> };
-
 /**
- * The period's workbook, streamed: one sheet per view, dates as dates, money in the currency's
- * format, frozen header and filters. Service Detail is read through a cursor and each row is
+ * The period's workbook, streamed: one sheet per view, each headed by what it shows and closed by
+ * a grand-total row (workbook-sheet.ts), dates as dates, money in the currency's format, frozen
+ * header and filters. Service Detail is read through a cursor and each row is
  * committed as written, so a million items never sit in memory.
  */
 export async function writePeriodWorkbook(
@@ -83,46 +96,59 @@ export async function writePeriodWorkbook(
   // Boolean cells are real booleans; LibreOffice shows them as 1/0 unless the format names TRUE/FALSE.
   const boolean = { numFmt: '"TRUE";"TRUE";"FALSE"' };
 
-  const summary = sheet(workbook, 'Service Summary', [
-    { header: 'Customer', key: 'customerName', width: 32 },
-    { header: 'Service', key: 'service', width: 20 },
-    { header: 'At start', key: 'atStart', width: 10 },
-    { header: 'Added', key: 'added', width: 10 },
-    { header: 'Removed', key: 'removed', width: 10 },
-    { header: 'At end', key: 'atEnd', width: 10 },
-  ]);
-  for (const row of await serviceSummary(sql, scope)) summary.addRow(row).commit();
-  summary.commit();
+  const summary = new PeriodSheet(
+    workbook,
+    'Service Summary',
+    [
+      { header: 'Customer', key: 'customerName', width: 32 },
+      { header: 'Service', key: 'service', width: 20 },
+      { header: 'At start', key: 'atStart', width: 10 },
+      { header: 'Added', key: 'added', width: 10 },
+      { header: 'Removed', key: 'removed', width: 10 },
+      { header: 'At end', key: 'atEnd', width: 10 },
+    ],
+    context.heading,
+    ['atStart', 'added', 'removed', 'atEnd'],
+  );
+  for (const row of await serviceSummary(sql, scope)) summary.add(row, { ...row });
+  summary.close();
 
-  const detail = sheet(workbook, 'Service Detail', [
-    { header: 'Item', key: 'itemId', width: 10 },
-    { header: 'Customer', key: 'customerName', width: 28 },
-    { header: 'Invoice to', key: 'invoiceToName', width: 28 },
-    { header: 'User', key: 'userName', width: 28 },
-    { header: 'Kind', key: 'kind', width: 12 },
-    { header: 'Service', key: 'service', width: 16 },
-    { header: 'Product', key: 'product', width: 16 },
-    { header: 'SKU', key: 'skuCode', width: 16 },
-    { header: 'Vendor', key: 'vendor', width: 16 },
-    { header: 'From', key: 'activeFrom', width: 12, style: date },
-    { header: 'To (excl.)', key: 'activeTo', width: 12, style: date },
-    { header: 'Days', key: 'daysActive', width: 7 },
-    { header: 'Period days', key: 'periodDays', width: 7 },
-    { header: 'Quantity', key: 'quantity', width: 10 },
-    { header: 'Unit price', key: 'unitPrice', width: 12, style: { numFmt: '#,##0.00####' } },
-    { header: 'Discount %', key: 'discountPercent', width: 10 },
-    { header: 'Amount', key: 'amount', width: 14, style: money },
-    { header: 'Billable', key: 'billable', width: 9, style: boolean },
-    { header: 'Rule', key: 'ruleName', width: 24 },
-    { header: 'Carried over', key: 'carriedOver', width: 9, style: boolean },
-    { header: 'Unmapped', key: 'unmapped', width: 9, style: boolean },
-    { header: 'Adjusts period', key: 'adjustsPeriodId', width: 10 },
-  ]);
+  const detail = new PeriodSheet(
+    workbook,
+    'Service Detail',
+    [
+      { header: 'Item', key: 'itemId', width: 10 },
+      { header: 'Customer', key: 'customerName', width: 28 },
+      { header: 'Invoice to', key: 'invoiceToName', width: 28 },
+      { header: 'User', key: 'userName', width: 28 },
+      { header: 'Kind', key: 'kind', width: 12 },
+      { header: 'Service', key: 'service', width: 16 },
+      { header: 'Product', key: 'product', width: 16 },
+      { header: 'SKU', key: 'skuCode', width: 16 },
+      { header: 'Vendor', key: 'vendor', width: 16 },
+      { header: 'From', key: 'activeFrom', width: 12, style: date },
+      { header: 'To (excl.)', key: 'activeTo', width: 12, style: date },
+      { header: 'Days', key: 'daysActive', width: 7 },
+      { header: 'Period days', key: 'periodDays', width: 7 },
+      { header: 'Quantity', key: 'quantity', width: 10 },
+      { header: 'Unit price', key: 'unitPrice', width: 12, style: { numFmt: '#,##0.00####' } },
+      { header: 'Discount %', key: 'discountPercent', width: 10 },
+      { header: 'Amount', key: 'amount', width: 14, style: money },
+      { header: 'Billable', key: 'billable', width: 9, style: boolean },
+      { header: 'Rule', key: 'ruleName', width: 24 },
+      { header: 'Carried over', key: 'carriedOver', width: 9, style: boolean },
+      { header: 'Unmapped', key: 'unmapped', width: 9, style: boolean },
+      { header: 'Adjusts period', key: 'adjustsPeriodId', width: 10 },
+    ],
+    context.heading,
+    // Non-billable items are 0.00, so the total of every amount is what the period bills.
+    ['amount'],
+  );
   const cursor = serviceDetailQuery(sql, scope).cursor(2000);
   for await (const rows of cursor) {
     for (const row of rows) {
-      detail
-        .addRow({
+      detail.add(
+        {
           ...row,
           activeFrom: asDate(row.activeFrom),
           activeTo: asDate(row.activeTo),
@@ -130,14 +156,15 @@ export async function writePeriodWorkbook(
           unitPrice: Number(row.unitPrice),
           discountPercent: Number(row.discountPercent),
           amount: Number(row.amount),
-        })
-        .commit();
+        },
+        { amount: row.amount },
+      );
     }
     // Wait for the reader between batches, so a slow download holds back the cursor instead of
     // piling the whole sheet up in the zip's buffers.
     await roomIn(stream);
   }
-  detail.commit();
+  detail.close();
 
   const levels: [string, TotalsLevel][] = [
     ['Customer Totals', 'customer'],
@@ -145,17 +172,31 @@ export async function writePeriodWorkbook(
     ['Reseller Roll-up', 'reseller'],
   ];
   for (const [title, level] of levels) {
-    const totals = sheet(workbook, title, [
-      { header: 'Customer', key: 'customerName', width: 32 },
-      { header: 'Depth', key: 'depth', width: 7 },
-      { header: 'Items', key: 'itemCount', width: 9 },
-      { header: `Amount (${context.currency})`, key: 'amount', width: 16, style: money },
-    ]);
-    for (const row of await periodTotals(sql, scope, level))
-      totals.addRow({ ...row, amount: Number(row.amount) }).commit();
-    totals.commit();
+    const totals = new PeriodSheet(
+      workbook,
+      title,
+      [
+        { header: 'Customer', key: 'customerName', width: 32 },
+        { header: 'Depth', key: 'depth', width: 7 },
+        { header: 'Items', key: 'itemCount', width: 9 },
+        { header: `Amount (${context.currency})`, key: 'amount', width: 16, style: money },
+      ],
+      context.heading,
+      ['itemCount', 'amount'],
+    );
+    const rows = await periodTotals(sql, scope, level);
+    const shown = new Set(rows.map((row) => row.customerId));
+    for (const row of rows) {
+      // A roll-up tier's figures are already in its parent's: only the top tiers shown add up.
+      const counted = level !== 'reseller' || row.parentId === null || !shown.has(row.parentId);
+      totals.add(
+        { ...row, amount: Number(row.amount) },
+        counted ? { itemCount: row.itemCount, amount: row.amount } : {},
+      );
+    }
+    totals.close();
   }
-  if (context.reconciliation) writeReconciliation(workbook, context.reconciliation, money);
+  if (context.reconciliation) writeReconciliation(workbook, context, money);
   // The zip only reports 'finish': a reader gone before the end must not leave this pending forever.
   await Promise.race([workbook.commit(), closedEarly(stream)]);
 }
@@ -207,41 +248,35 @@ function closedEarly(stream: Writable): Promise<never> {
   });
 }
 
-function sheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns: Column[]) {
-  // Printed: landscape, one page wide. (The streaming writer cannot repeat the header row on each
-  // page: it writes no defined names, so `printTitlesRow` is not available here.)
-  const worksheet = workbook.addWorksheet(name, {
-    views: [{ state: 'frozen', ySplit: 1 }],
-    pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
-  });
-  worksheet.columns = columns;
-  worksheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
-  worksheet.getRow(1).font = { bold: true };
-  return worksheet;
-}
-
 function writeReconciliation(
   workbook: ExcelJS.stream.xlsx.WorkbookWriter,
-  rows: readonly ReconciliationSheetRow[],
+  context: WorkbookContext,
   money: Partial<ExcelJS.Style>,
 ) {
-  const recon = sheet(workbook, 'Reconciliation', [
-    { header: 'Vendor', key: 'vendor', width: 16 },
-    { header: 'Customer', key: 'customer', width: 28 },
-    { header: 'SKU', key: 'sku', width: 16 },
-    { header: 'Provisioned unit-days', key: 'provisionedUnitDays', width: 12 },
-    { header: 'Billed unit-days', key: 'billedUnitDays', width: 12 },
-    { header: 'Charged unit-days', key: 'chargedUnitDays', width: 12 },
-    { header: 'Billed', key: 'billedAmount', width: 14, style: money },
-    { header: 'Charged', key: 'chargedAmount', width: 14, style: money },
-    { header: 'Cost', key: 'cost', width: 14, style: money },
-    { header: 'Margin', key: 'margin', width: 14, style: money },
-    { header: 'Variances', key: 'variances', width: 48 },
-  ]);
+  const amounts = ['billedAmount', 'chargedAmount', 'cost', 'margin'] as const;
+  const recon = new PeriodSheet(
+    workbook,
+    'Reconciliation',
+    [
+      { header: 'Vendor', key: 'vendor', width: 16 },
+      { header: 'Customer', key: 'customer', width: 28 },
+      { header: 'SKU', key: 'sku', width: 16 },
+      { header: 'Provisioned unit-days', key: 'provisionedUnitDays', width: 12 },
+      { header: 'Billed unit-days', key: 'billedUnitDays', width: 12 },
+      { header: 'Charged unit-days', key: 'chargedUnitDays', width: 12 },
+      { header: 'Billed', key: 'billedAmount', width: 14, style: money },
+      { header: 'Charged', key: 'chargedAmount', width: 14, style: money },
+      { header: 'Cost', key: 'cost', width: 14, style: money },
+      { header: 'Margin', key: 'margin', width: 14, style: money },
+      { header: 'Variances', key: 'variances', width: 48 },
+    ],
+    context.heading,
+    amounts,
+  );
   const number = (value: string | null) => (value === null ? null : Number(value));
-  for (const row of rows) {
-    recon
-      .addRow({
+  for (const row of context.reconciliation ?? []) {
+    recon.add(
+      {
         ...row,
         provisionedUnitDays: number(row.provisionedUnitDays),
         billedUnitDays: number(row.billedUnitDays),
@@ -250,10 +285,11 @@ function writeReconciliation(
         chargedAmount: number(row.chargedAmount),
         cost: number(row.cost),
         margin: number(row.margin),
-      })
-      .commit();
+      },
+      Object.fromEntries(amounts.map((key) => [key, row[key]])),
+    );
   }
-  recon.commit();
+  recon.close();
 }
 
 /** Excel keeps numbers as doubles: amounts are exact decimals in the database, shown to the minor unit. */

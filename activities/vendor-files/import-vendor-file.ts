@@ -37,6 +37,8 @@ export interface ImportRequest {
   format?: VendorFileFormat;
   encoding: 'csv' | 'ndjson';
   importedBy: string;
+  /** The SHA-256 (hex) the client stated for the file: a body that hashes otherwise is refused. */
+  expectedSha256?: string;
 }
 
 /** At most this many bad lines are listed; the count says how many there were in all. */
@@ -45,6 +47,16 @@ const COPY_CHUNK = 1 << 16;
 const COPY_COLUMNS = `import_id, line_number, tenant_id, vendor, vendor_customer_id, vendor_customer_domain,
   vendor_customer_name, vendor_product_id, product_name, charge_type, subscription_id, charge_start, charge_end,
   quantity, unit_cost, amount, currency`;
+
+/** The file's bytes do not hash to the SHA-256 the client stated: it was changed on the way. */
+export class DigestMismatchError extends Error {
+  constructor(
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(`the body's SHA-256 is ${actual}, not the ${expected} stated`);
+  }
+}
 
 /** A problem with the file as a whole (no header, unknown format, not CSV): nothing is stored. */
 export class VendorFileError extends Error {
@@ -160,6 +172,9 @@ export async function importVendorFile(
       }
 
       const sha256 = hash.digest('hex');
+      if (request.expectedSha256 !== undefined && request.expectedSha256 !== sha256) {
+        throw new DigestMismatchError(request.expectedSha256, sha256);
+      }
       const [existing] = (await tx.unsafe(`${SELECT_IMPORT} where tenant_id = $1 and sha256 = $2`, [
         request.tenantId,
         sha256,

@@ -12,7 +12,7 @@ import { itemsPage } from '../../db/views/items.js';
 import { allow, readers } from '../auth.js';
 import { notFound } from '../problems.js';
 import { errorResponses, IdParam, router, security } from '../router.js';
-import { decimal, ItemSchema, item, PeriodHeaderSchema } from './view-shapes.js';
+import { decimal, ItemSchema, item, itemCostsFor, PeriodHeaderSchema } from './view-shapes.js';
 
 const ChangeEntrySchema = z
   .object({
@@ -159,9 +159,19 @@ export function explainRoutes() {
       const rules = [
         ...new Map(parts.flatMap((p) => (p.rule ? [[p.rule.id, p.rule] as const] : []))).values(),
       ];
+      const costs = await itemCostsFor(
+        c,
+        {
+          tenantId: principal.tenantId,
+          startDate: found.periodStart,
+          endDate: found.periodEnd,
+          minorUnits: found.minorUnits,
+        },
+        [row],
+      );
       return c.json(
         {
-          item: item(row),
+          item: item(row, costs),
           period: {
             startDate: found.periodStart,
             endDate: found.periodEnd,

@@ -1,14 +1,23 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { sumAmounts, toDecimal, toFixedMinor } from '../../billing/index.js';
 import { customerMonths, type ManagementInput } from '../../db/views/management.js';
+import { type MarginMonth, marginMonths } from '../../db/views/management-margins.js';
 import { skuMonths } from '../../db/views/management-trends.js';
-import { allow, readers } from '../auth.js';
+import { allow, readers, staff } from '../auth.js';
 import { monthIndex, monthOf, monthRangeFields, monthSpan } from '../month-range.js';
 import { errorResponses, router, security } from '../router.js';
 import { MAX_MONTHS } from './management.js';
 import { decimal } from './view-shapes.js';
 
 const Mover = z.object({ before: decimal, after: decimal, delta: decimal });
+const staffOnly = (description: string) =>
+  decimal.optional().openapi({ description: `staff only: ${description}` });
+const MarginFields = {
+  revenue: staffOnly('what the month’s items bill, each rounded'),
+  cost: staffOnly('the sum of the items’ costs (see Item.cost)'),
+  margin: staffOnly('revenue - cost of the items with a known cost'),
+  revenueWithoutCost: staffOnly('revenue of items with no known cost (not in margin)'),
+};
 
 const TrendsSchema = z
   .object({
@@ -27,6 +36,11 @@ const TrendsSchema = z
             customers: z.number().int(),
           }),
         ),
+        ...MarginFields,
+        vendors: z
+          .array(z.object({ vendor: z.string(), ...MarginFields }))
+          .optional()
+          .openapi({ description: 'staff only: the same figures per vendor' }),
       }),
     ),
     movers: z
@@ -50,7 +64,8 @@ export function managementTrendRoutes() {
       path: '/trends',
       tags: ['Views'],
       security,
-      summary: 'Month by month per SKU (total, users, customers) and the top movers of the last month',
+      summary:
+        'Month by month per SKU (total, users, customers), for staff revenue, cost and margin (per vendor too), and the top movers of the last month',
       middleware: [allow(...readers)] as const,
       request: { query: z.object(monthRangeFields()).strict() },
       responses: {
@@ -72,9 +87,11 @@ export function managementTrendRoutes() {
         to,
         minorUnits,
       };
-      const [skus, customers] = await Promise.all([
+      // Costs are the tenant's own: a customer's token gets no margin fields at all.
+      const [skus, customers, margins] = await Promise.all([
         skuMonths(deps.sql, input),
         customerMonths(deps.sql, input),
+        staff.includes(principal.role) ? marginMonths(deps.sql, input) : undefined,
       ]);
       const previous = monthOf(monthIndex(to) - 1);
       const delta = (after: string, before: string) =>
@@ -88,6 +105,17 @@ export function managementTrendRoutes() {
       const skuCodes = [
         ...new Set(skus.filter((r) => r.month === to || r.month === previous).map((r) => r.sku)),
       ];
+      const marginOf = (rows: MarginMonth[], month: string) => {
+        const { month: _, ...figures } = rows.find((m) => m.month === month) ?? {
+          month,
+          revenue: zero,
+          cost: zero,
+          margin: zero,
+          revenueWithoutCost: zero,
+          vendors: [],
+        };
+        return figures;
+      };
       const skuTotal = (sku: string, month: string) =>
         skus.find((r) => r.sku === sku && r.month === month)?.total ?? zero;
       return c.json(
@@ -100,6 +128,7 @@ export function managementTrendRoutes() {
             skus: skus
               .filter((r) => r.month === month)
               .map(({ sku, vendor, total, users, customers }) => ({ sku, vendor, total, users, customers })),
+            ...(margins === undefined ? {} : marginOf(margins, month)),
           })),
           movers: {
             month: to,

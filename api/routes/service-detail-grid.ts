@@ -11,7 +11,7 @@ import {
   visibleCustomerIds,
 } from '../../db/views/service-detail-grid.js';
 import { invalid, notFound } from '../problems.js';
-import { flag, query, revision, ServiceDetailRowSchema } from './view-shapes.js';
+import { costFields, flag, query, revision, ServiceDetailRowSchema } from './view-shapes.js';
 
 /** The Service Detail grid's request and answer: filters, order, an opaque keyset cursor. */
 
@@ -74,6 +74,7 @@ export const ServiceDetailGridRowSchema = ServiceDetailRowSchema.extend({
   elementName: z.string().openapi({
     description: 'the element billed: the instance, domain or application id, the plan, or the usage product',
   }),
+  ...costFields,
 }).openapi('ServiceDetailGridRow');
 
 export const ServiceDetailPageSchema = z

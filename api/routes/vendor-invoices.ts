@@ -2,14 +2,17 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createRoute, z } from '@hono/zod-openapi';
 import {
+  DigestMismatchError,
   importVendorFile,
   MAX_LISTED_ERRORS,
   SELECT_IMPORT,
   VendorFileError,
   type VendorImport,
 } from '../../activities/vendor-files/import-vendor-file.js';
+import { importStatedBefore } from '../../activities/vendor-files/known-import.js';
 import { allow, staff } from '../auth.js';
-import { notFound, ProblemError } from '../problems.js';
+import { contentDigestSha256 } from '../content-digest.js';
+import { invalid, notFound, ProblemError } from '../problems.js';
 import { errorResponses, IdParam, router, security } from '../router.js';
 
 const tags = ['Vendor reconciliation'];
@@ -77,10 +80,18 @@ export function vendorInvoiceRoutes() {
       description:
         'CSV (`text/csv`) or NDJSON (`application/x-ndjson`, one object per line keyed by column). The same ' +
         'file again answers 200 with the import already stored. A bad file is refused with 422 listing ' +
-        `every bad line's number, column and reason (the first ${MAX_LISTED_ERRORS}, and their count).`,
+        `every bad line's number, column and reason (the first ${MAX_LISTED_ERRORS}, and their count). ` +
+        'With an RFC 9530 `Content-Digest: sha-256=:<base64>:` header, a file imported before is only hashed ' +
+        '(to check the header), never parsed; a body that does not hash to the stated digest is refused with 400.',
       middleware: [allow('admin', 'finance')] as const,
       request: {
         query: ImportQuery,
+        headers: z.object({
+          'content-digest': z
+            .string()
+            .optional()
+            .openapi({ description: 'RFC 9530: sha-256=:<base64 of the SHA-256 of the body>:' }),
+        }),
         body: {
           required: true,
           content: {
@@ -127,6 +138,17 @@ export function vendorInvoiceRoutes() {
           { field: 'body', reason: 'empty: expected a header line', line: 1, column: 'body' },
         ]);
       const { principal, deps } = c.var;
+      const body = Readable.fromWeb(raw as unknown as WebReadableStream<Uint8Array>);
+      const expectedSha256 = contentDigestSha256(c.req.header('content-digest'));
+      if (expectedSha256 !== undefined) {
+        try {
+          const known = await importStatedBefore(deps.sql, principal.tenantId, expectedSha256, body);
+          if (known) return c.json(known, 200);
+        } catch (error) {
+          if (error instanceof DigestMismatchError) throw digestMismatch(error);
+          throw error;
+        }
+      }
       let outcome: Awaited<ReturnType<typeof importVendorFile>>;
       try {
         outcome = await importVendorFile(
@@ -137,10 +159,12 @@ export function vendorInvoiceRoutes() {
             ...(format ? { format } : {}),
             encoding,
             importedBy: principal.name,
+            ...(expectedSha256 === undefined ? {} : { expectedSha256 }),
           },
-          Readable.fromWeb(raw as unknown as WebReadableStream<Uint8Array>),
+          body,
         );
       } catch (error) {
+        if (error instanceof DigestMismatchError) throw digestMismatch(error);
         if (error instanceof VendorFileError) {
           throw fileRefused([{ field: error.column, reason: error.message, line: 1, column: error.column }]);
         }
@@ -258,6 +282,10 @@ async function oneImport(sql: import('postgres').Sql, tenantId: string, id: numb
   ])) as VendorImport[];
   if (!found) throw notFound(`no vendor import ${id}`);
   return found;
+}
+
+function digestMismatch(error: DigestMismatchError) {
+  return invalid('content-digest', `${error.message}: nothing was imported`);
 }
 
 function fileRefused(

@@ -1,8 +1,10 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { type ItemCosts, periodItemCosts } from '../../db/views/item-costs.js';
 import type { ItemRow } from '../../db/views/items.js';
 import { type PeriodRevision, periodRevision } from '../../db/views/period-revision.js';
 import type { ViewScope } from '../../db/views/scope.js';
+import { staff } from '../auth.js';
 import type { AppEnv } from '../context.js';
 import { notFound } from '../problems.js';
 import { LocalDateSchema, MAX_ID, MAX_INT32 } from '../router.js';
@@ -70,6 +72,30 @@ export const header = (p: PeriodRevision) => ({
 export const decimal = z.string().openapi({ description: 'an exact decimal, as PostgreSQL numeric::text' });
 export const Ref = z.object({ ref: z.string(), name: z.string() });
 
+/** An item's cost and margin: staff only, absent for a customer token (customers never see costs). */
+export const costFields = {
+  cost: decimal.nullable().optional().openapi({
+    description:
+      'staff only: unit-days x the unit-day cost of the customer’s SKU in the period (the vendor’s effective price, else the SKU’s cost price), rounded; null when unknown, for usage items and adjustments',
+  }),
+  margin: decimal.nullable().optional().openapi({
+    description: 'staff only: the rounded amount billed (0 when not billable) - cost; null without a cost',
+  }),
+};
+
+/**
+ * Staff see each item's cost and margin; a customer's token gets neither field. Only the vendor
+ * lines of the page's customers are read, so a page stays quick beside a million vendor lines.
+ */
+export async function itemCostsFor(
+  c: Context<AppEnv>,
+  period: Pick<PeriodRevision, 'tenantId' | 'startDate' | 'endDate' | 'minorUnits'>,
+  rows: readonly { customerId: number }[],
+): Promise<ItemCosts | undefined> {
+  if (!staff.includes(c.var.principal.role)) return undefined;
+  return periodItemCosts(c.var.deps.sql, period, [...new Set(rows.map((row) => row.customerId))]);
+}
+
 export const ItemSchema = z
   .object({
     id: z.number().int(),
@@ -96,6 +122,7 @@ export const ItemSchema = z
     rule: z.object({ id: z.number().int(), name: z.string() }).nullable(),
     carriedOver: z.boolean(),
     adjusts: z.object({ periodEnd: z.string() }).nullable(),
+    ...costFields,
   })
   .openapi('Item');
 
@@ -201,7 +228,7 @@ export function nextCursor<T>(rows: T[], limit: number, id: (row: T) => number):
   return rows.length > limit && last !== undefined ? id(last) : null;
 }
 
-export function item(row: ItemRow) {
+export function item(row: ItemRow, costs?: ItemCosts) {
   return {
     id: row.id,
     customer: { ref: row.customerRef, name: row.customerName },
@@ -229,5 +256,6 @@ export function item(row: ItemRow) {
     rule: row.ruleId === null ? null : { id: row.ruleId, name: row.ruleName ?? '' },
     carriedOver: row.carriedOver,
     adjusts: row.adjustsPeriodEnd === null ? null : { periodEnd: row.adjustsPeriodEnd },
+    ...(costs === undefined ? {} : costs({ ...row, adjustment: row.adjustsPeriodEnd !== null })),
   };
 }

@@ -12,6 +12,7 @@ import {
   ItemSchema,
   ItemsQuery,
   item,
+  itemCostsFor,
   nextCursor,
   PeriodHeaderSchema,
   PeriodParam,
@@ -48,14 +49,18 @@ export function viewRoutes() {
     }),
     async (c) => {
       const { revision: wanted, after, limit, ...filters } = c.req.valid('query');
-      const { scope } = await periodScope(c, c.req.valid('param').period, wanted);
+      const { period, scope } = await periodScope(c, c.req.valid('param').period, wanted);
       const { sql } = c.var.deps;
       if (filters.customer !== undefined && !(await customerVisible(sql, scope, filters.customer))) {
         throw notFound(`no customer '${filters.customer}' in this period`);
       }
       const rows = await itemsPage(sql, scope, filters, { after, limit });
+      const costs = await itemCostsFor(c, period, rows);
       return c.json(
-        { items: rows.slice(0, limit).map(item), next: nextCursor(rows, limit, (r) => r.id) },
+        {
+          items: rows.slice(0, limit).map((row) => item(row, costs)),
+          next: nextCursor(rows, limit, (r) => r.id),
+        },
         200,
       );
     },
@@ -78,9 +83,17 @@ export function viewRoutes() {
     }),
     async (c) => {
       const { revision: wanted, limit, ...query } = c.req.valid('query');
-      const { scope } = await periodScope(c, c.req.valid('param').period, wanted);
+      const { period, scope } = await periodScope(c, c.req.valid('param').period, wanted);
       const { rows, next, cursor } = await serviceDetailGrid(c.var.deps.sql, scope, query, limit);
-      return c.json({ rows, next, cursor }, 200);
+      const costs = await itemCostsFor(c, period, rows);
+      const costed =
+        costs === undefined
+          ? rows
+          : rows.map((row) => ({
+              ...row,
+              ...costs({ ...row, sku: row.skuCode, adjustment: row.adjustsPeriodId !== null }),
+            }));
+      return c.json({ rows: costed, next, cursor }, 200);
     },
   );
 

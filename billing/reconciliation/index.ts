@@ -2,3 +2,4 @@
 export * from './apportion.js';
 export * from './margin.js';
 export * from './match.js';
+export * from './unit-cost.js';

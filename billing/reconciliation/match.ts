@@ -1,6 +1,13 @@
 import { type Amount, type Decimal, formatDecimal, roundHalfUp, toDecimal } from '../money.js';
 import { type Period, periodDays } from '../periods.js';
 import { apportionCharge, type ChargeSpan, ZERO } from './apportion.js';
+import {
+  type Charged,
+  chargedPerCustomerSku,
+  chargeKey,
+  type MappedCharge,
+  unitDayCost,
+} from './unit-cost.js';
 
 /**
  * The three-way match of billing.md's "Vendor reconciliation and margin": per vendor, customer and
@@ -95,13 +102,7 @@ export interface Reconciliation {
   unmapped: UnmappedCharge[];
 }
 
-interface Charged {
-  vendor: string;
-  unitDays: Decimal;
-  amount: Decimal;
-}
-
-const key = (customerId: number, skuCode: string) => `${customerId}\u0000${skuCode}`;
+const key = chargeKey;
 
 export function reconcile(input: ReconciliationInput): Reconciliation {
   const { period, minorUnits } = input;
@@ -109,39 +110,36 @@ export function reconcile(input: ReconciliationInput): Reconciliation {
   const round = (value: Decimal) => roundHalfUp(value, minorUnits);
 
   // Charges apportioned to the period; only charges overlapping it take part at all.
-  const charged = new Map<string, Charged>();
+  const mapped: MappedCharge[] = [];
   const unmapped = new Map<string, UnmappedCharge & { unitDaysExact: Decimal; amountExact: Decimal }>();
   const vendorsCharging = new Set<string>();
   for (const charge of input.charges) {
     const share = apportionCharge(charge, period);
     if (share.days === 0) continue;
     vendorsCharging.add(charge.vendor);
-    if (charge.customerId === null || charge.skuCode === null) {
-      const id = [charge.vendor, charge.vendorCustomerId, charge.vendorProductId].join('\u0000');
-      const entry = unmapped.get(id) ?? {
-        vendor: charge.vendor,
-        vendorCustomerId: charge.vendorCustomerId,
-        vendorProductId: charge.vendorProductId,
-        missing: [
-          ...(charge.customerId === null ? (['customer'] as const) : []),
-          ...(charge.skuCode === null ? (['product'] as const) : []),
-        ],
-        chargedUnitDays: '0',
-        chargedAmount: '0',
-        unitDaysExact: ZERO,
-        amountExact: ZERO,
-      };
-      entry.unitDaysExact = entry.unitDaysExact.plus(share.unitDays);
-      entry.amountExact = entry.amountExact.plus(share.amount);
-      unmapped.set(id, entry);
+    if (charge.customerId !== null && charge.skuCode !== null) {
+      mapped.push({ ...charge, customerId: charge.customerId, skuCode: charge.skuCode });
       continue;
     }
-    const id = key(charge.customerId, charge.skuCode);
-    const entry = charged.get(id) ?? { vendor: charge.vendor, unitDays: ZERO, amount: ZERO };
-    entry.unitDays = entry.unitDays.plus(share.unitDays);
-    entry.amount = entry.amount.plus(share.amount);
-    charged.set(id, entry);
+    const id = [charge.vendor, charge.vendorCustomerId, charge.vendorProductId].join('\u0000');
+    const entry = unmapped.get(id) ?? {
+      vendor: charge.vendor,
+      vendorCustomerId: charge.vendorCustomerId,
+      vendorProductId: charge.vendorProductId,
+      missing: [
+        ...(charge.customerId === null ? (['customer'] as const) : []),
+        ...(charge.skuCode === null ? (['product'] as const) : []),
+      ],
+      chargedUnitDays: '0',
+      chargedAmount: '0',
+      unitDaysExact: ZERO,
+      amountExact: ZERO,
+    };
+    entry.unitDaysExact = entry.unitDaysExact.plus(share.unitDays);
+    entry.amountExact = entry.amountExact.plus(share.amount);
+    unmapped.set(id, entry);
   }
+  const charged = chargedPerCustomerSku(mapped, period);
 
   const provisioned = new Map(
     input.provisioned.map((group) => [key(group.customerId, group.skuCode), group]),
@@ -209,15 +207,9 @@ function matchLine(args: {
   const chargedAmount = charge?.amount ?? ZERO;
 
   // Cost per unit-day: the vendor's effective price when it charged units, else the SKU's cost price.
-  let costPerUnitDay: Decimal | null = null;
-  let costSource: ReconciliationLine['costSource'] = null;
-  if (chargedUnitDays.greaterThan(0)) {
-    costPerUnitDay = chargedAmount.dividedBy(chargedUnitDays);
-    costSource = 'vendor';
-  } else if (sku?.costPrice != null) {
-    costPerUnitDay = toDecimal(sku.costPrice).dividedBy(days);
-    costSource = 'cost_price';
-  }
+  const unitCost = unitDayCost(charge, sku?.costPrice, days);
+  const costPerUnitDay = unitCost?.perUnitDay ?? null;
+  const costSource: ReconciliationLine['costSource'] = unitCost?.source ?? null;
   // What was charged is the cost; with no charge, the cost price of what was provisioned.
   const cost = charge
     ? chargedAmount

@@ -16,6 +16,7 @@ export interface ItemFilters {
 
 export interface ItemRow {
   id: number;
+  customerId: number;
   customerRef: string;
   customerName: string;
   invoiceToRef: string | null;
@@ -56,7 +57,7 @@ export function itemsPage(
 ) {
   return sql<ItemRow[]>`
     with ${visibleCustomers(sql, scope)}
-    select i.id, c.ref as "customerRef", i.customer_name as "customerName",
+    select i.id, i.customer_id::int as "customerId", c.ref as "customerRef", i.customer_name as "customerName",
            case when iv.customer_id is null then null else ic.ref end as "invoiceToRef",
            case when iv.customer_id is null then null else inv.name end as "invoiceToName",
            u.ref as "userRef", i.user_name as "userName", i.kind, i.service, i.product, i.sku_code as sku,

@@ -57,7 +57,13 @@ function provisionedGroups(sql: postgres.Sql, period: PeriodRevision, vendor?: s
  * the mappings are looked up: a specific mapping (`ProductId:SkuId`) wins over the ProductId alone,
  * the customer id over its domain.
  */
-function chargeGroups(sql: postgres.Sql, period: PeriodRevision, vendor?: string) {
+export function chargeGroups(
+  sql: postgres.Sql,
+  period: Pick<PeriodRevision, 'tenantId' | 'startDate' | 'endDate'>,
+  vendor?: string,
+  /** Only lines whose vendor customer id or domain is one of these (a page of items needs few). */
+  vendorCustomerIds?: readonly string[],
+) {
   return sql<ChargeGroup[]>`
     with lines as (
       select l.vendor, l.vendor_customer_id, l.vendor_customer_domain, l.vendor_product_id,
@@ -70,6 +76,12 @@ function chargeGroups(sql: postgres.Sql, period: PeriodRevision, vendor?: string
         and l.tenant_id = ${period.tenantId}
         and l.charge_start <= ${period.endDate}::date and l.charge_end >= ${period.startDate}::date
         ${vendor === undefined ? sql`` : sql`and l.vendor = ${vendor}`}
+        ${
+          vendorCustomerIds === undefined
+            ? sql``
+            : sql`and (l.vendor_customer_id = any(${vendorCustomerIds as string[]}::text[])
+                       or l.vendor_customer_domain = any(${vendorCustomerIds as string[]}::text[]))`
+        }
       -- A line and its credit with opposite signs must not cancel their quantities: keep them apart.
       group by l.vendor, l.vendor_customer_id, l.vendor_customer_domain, l.vendor_product_id,
                l.charge_start, l.charge_end, sign(l.amount)

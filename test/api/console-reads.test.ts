@@ -212,12 +212,42 @@ describe('GET /v1/management/trends', () => {
             { sku: 'E3', vendor: 'Microsoft', total: '173.00', users: 6, customers: 3 },
             { sku: 'SUPPORT', vendor: 'MSP', total: '50.00', users: 0, customers: 1 },
           ],
+          revenue: '223.00',
+          cost: '0.00',
+          margin: '0.00',
+          // No vendor file and no cost price in this book: nothing has a cost yet.
+          revenueWithoutCost: '223.00',
+          vendors: [
+            {
+              vendor: 'Microsoft',
+              revenue: '173.00',
+              cost: '0.00',
+              margin: '0.00',
+              revenueWithoutCost: '173.00',
+            },
+            { vendor: 'MSP', revenue: '50.00', cost: '0.00', margin: '0.00', revenueWithoutCost: '50.00' },
+          ],
         },
         {
           month: '2026-02',
           skus: [
             { sku: 'E3', vendor: 'Microsoft', total: '183.79', users: 6, customers: 3 },
             { sku: 'SUPPORT', vendor: 'MSP', total: '50.00', users: 0, customers: 1 },
+          ],
+          revenue: '233.79',
+          cost: '0.00',
+          margin: '0.00',
+          // No vendor file and no cost price in this book: nothing has a cost yet.
+          revenueWithoutCost: '233.79',
+          vendors: [
+            {
+              vendor: 'Microsoft',
+              revenue: '183.79',
+              cost: '0.00',
+              margin: '0.00',
+              revenueWithoutCost: '183.79',
+            },
+            { vendor: 'MSP', revenue: '50.00', cost: '0.00', margin: '0.00', revenueWithoutCost: '50.00' },
           ],
         },
       ],

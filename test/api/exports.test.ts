@@ -69,9 +69,12 @@ function sheetOf(book: ExcelJS.Workbook, name: string): ExcelJS.Worksheet {
   if (!sheet) throw new Error(`no sheet '${name}'`);
   return sheet;
 }
+/** Title, five heading lines, then the header row; the data follow, then one total row. */
+const HEADER_ROW = 7;
 const column = (sheet: ExcelJS.Worksheet, index: number) =>
-  (sheet.getColumn(index).values as unknown[]).slice(2);
-const headers = (sheet: ExcelJS.Worksheet) => (sheet.getRow(1).values as unknown[]).slice(1);
+  (sheet.getColumn(index).values as unknown[]).slice(HEADER_ROW + 1, sheet.rowCount);
+const headers = (sheet: ExcelJS.Worksheet) => (sheet.getRow(HEADER_ROW).values as unknown[]).slice(1);
+const rowValues = (sheet: ExcelJS.Worksheet, row: number) => (sheet.getRow(row).values as unknown[]).slice(1);
 
 describe('GET /v1/periods/{period}/export.xlsx', () => {
   it('streams one sheet per view with typed cells, frozen headers and filters, as a draft until approved', async () => {
@@ -92,7 +95,7 @@ describe('GET /v1/periods/{period}/export.xlsx', () => {
       expect({ sheet: sheet.name, state: view?.state, ySplit: view?.ySplit }).toEqual({
         sheet: sheet.name,
         state: 'frozen',
-        ySplit: 1,
+        ySplit: HEADER_ROW,
       });
       expect(sheet.autoFilter).toBeTruthy();
     }
@@ -133,19 +136,19 @@ describe('GET /v1/periods/{period}/export.xlsx', () => {
     for (const name of ['Customer Totals', 'Invoice-to Totals', 'Reseller Roll-up']) {
       expect(headers(sheetOf(book, name))).toEqual(['Customer', 'Depth', 'Items', 'Amount (EUR)']);
     }
-    expect(detail.autoFilter).toBe('A1:V1');
-    expect(customers.autoFilter).toBe('A1:D1');
+    expect(detail.autoFilter).toBe('A7:V17');
+    expect(customers.autoFilter).toBe('A7:D11');
 
     // Service Detail: ten items, dates as dates, amounts as numbers in the currency's format.
-    expect(detail.actualRowCount).toBe(11);
-    const from = detail.getRow(2).getCell(10);
+    expect(detail.actualRowCount).toBe(HEADER_ROW + 10 + 1);
+    const from = detail.getRow(HEADER_ROW + 1).getCell(10);
     expect(from.value).toBeInstanceOf(Date);
     expect((from.value as Date).toISOString()).toBe('2026-01-01T00:00:00.000Z');
-    const amount = detail.getRow(2).getCell(17);
+    const amount = detail.getRow(HEADER_ROW + 1).getCell(17);
     expect(typeof amount.value).toBe('number');
     expect(amount.numFmt).toContain('"EUR"');
     expect(amount.numFmt).toBe('#,##0.00 "EUR"');
-    expect(customers.getRow(2).getCell(4).numFmt).toBe('#,##0.00 "EUR"');
+    expect(customers.getRow(HEADER_ROW + 1).getCell(4).numFmt).toBe('#,##0.00 "EUR"');
 
     const totals = await api.call('GET', '/v1/periods/2026-01-15/totals', admin);
     expect(totals.json.total).toBe('223.00');
@@ -156,6 +159,52 @@ describe('GET /v1/periods/{period}/export.xlsx', () => {
     const sum = (column(customers, 4) as number[]).reduce((total, value) => total + cents(value), 0);
     expect(BigInt(sum) * 100n).toBe(tenThousandths(totals.json.total));
     expect(column(sheetOf(book, 'Reseller Roll-up'), 4)).toEqual([140]);
+  });
+
+  it('heads every sheet with what it shows, totals it exactly and prints its header on each page', async () => {
+    const book = await workbook((await download('/v1/periods/2026-01-15/export.xlsx', admin)).body);
+    for (const sheet of book.worksheets) {
+      expect(rowValues(sheet, 1)).toEqual([sheet.name]);
+      expect([2, 3, 4, 5].map((row) => rowValues(sheet, row))).toEqual([
+        [`Tenant: ${tenantId}`],
+        ['Period: 2026-01-01..2026-01-31'],
+        ['Revision: 1'],
+        ['Status: draft (open), not approved'],
+      ]);
+      expect(rowValues(sheet, 6)).toEqual([
+        expect.stringMatching(/^Generated at: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      ]);
+      expect(sheet.pageSetup).toMatchObject({
+        orientation: 'landscape',
+        fitToPage: true,
+        fitToWidth: 1,
+        fitToHeight: 0,
+        printTitlesRow: `${HEADER_ROW}:${HEADER_ROW}`,
+      });
+      const header = sheet.getRow(HEADER_ROW);
+      header.eachCell((cell) => {
+        expect({ sheet: sheet.name, font: cell.font }).toEqual({
+          sheet: sheet.name,
+          font: { name: 'Calibri', size: 11, bold: true },
+        });
+      });
+      expect(sheet.getRow(sheet.rowCount).getCell(1).value).toBe('Total');
+    }
+    // Total rows: the exact sums of the data above them (amounts to the cent, counts as integers).
+    const detail = sheetOf(book, 'Service Detail');
+    expect(detail.getRow(detail.rowCount).getCell(17).value).toBe(223);
+    for (const name of ['Customer Totals', 'Invoice-to Totals']) {
+      const sheet = sheetOf(book, name);
+      expect(rowValues(sheet, sheet.rowCount)).toEqual(['Total', undefined, 10, 223]);
+    }
+    // The roll-up's tiers are already in their parents' figures: only the top tier adds up.
+    const rollUp = sheetOf(book, 'Reseller Roll-up');
+    expect(rowValues(rollUp, rollUp.rowCount)).toEqual(['Total', undefined, 7, 140]);
+    const summary = sheetOf(book, 'Service Summary');
+    const summed = [3, 4, 5, 6].map((index) =>
+      (column(summary, index) as number[]).reduce((total, value) => total + value, 0),
+    );
+    expect(rowValues(summary, summary.rowCount)).toEqual(['Total', undefined, ...summed]);
   });
 
   it('gives a reseller’s token a workbook of its own subtree only, reconciling with its API total', async () => {
@@ -170,7 +219,7 @@ describe('GET /v1/periods/{period}/export.xlsx', () => {
     expect(BigInt(amounts.reduce((sum, amount) => sum + cents(amount), 0)) * 100n).toBe(
       tenThousandths(total.json.total),
     );
-    expect(sheetOf(book, 'Service Detail').actualRowCount).toBe(1 + 7);
+    expect(sheetOf(book, 'Service Detail').actualRowCount).toBe(HEADER_ROW + 7 + 1);
     expect(column(sheetOf(book, 'Invoice-to Totals'), 1)).toEqual(['Northwind Reseller']);
   });
 
@@ -278,6 +327,14 @@ describe('stored exports of approved revisions', () => {
     expect(createHash('sha256').update(response.body).digest('hex')).toBe(xlsx?.sha256);
     const book = await workbook(response.body);
     expect(book.subject).toBeUndefined();
+    const [approval] = await sql<{ approvedAt: Date }[]>`
+      select approved_at as "approvedAt" from periods
+      where tenant_id = ${tenantId} and start_date = '2025-12-01' and revision = 1`;
+    expect([4, 5, 6].map((row) => rowValues(sheetOf(book, 'Customer Totals'), row))).toEqual([
+      ['Revision: 1'],
+      ['Status: approved'],
+      [`Generated at: ${approval?.approvedAt.toISOString().replace(/\.\d{3}Z$/, 'Z')}`],
+    ]);
     const amounts = column(sheetOf(book, 'Customer Totals'), 4) as number[];
     expect(amounts.reduce((sum, amount) => sum + cents(amount), 0)).toBe(11500);
   });

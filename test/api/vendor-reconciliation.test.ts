@@ -537,9 +537,21 @@ describe('GET /v1/periods/{period}/export.xlsx?reconciliation=true', () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.load((await response.arrayBuffer()) as ArrayBuffer);
     const sheet = book.getWorksheet('Reconciliation');
-    expect(sheet?.pageSetup).toMatchObject({ orientation: 'landscape', fitToPage: true, fitToWidth: 1 });
+    expect(sheet?.pageSetup).toMatchObject({
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      printTitlesRow: '7:7',
+    });
     const rows = (sheet?.getSheetValues() ?? []).slice(1).map((row) => (row as unknown[]).slice(1));
-    expect(rows[0]).toEqual([
+    expect(rows.slice(0, 5)).toEqual([
+      ['Reconciliation'],
+      [`Tenant: ${tenantId}`],
+      ['Period: 2026-10-01..2026-10-31'],
+      ['Revision: 1'],
+      ['Status: draft (open), not approved'],
+    ]);
+    expect(rows[6]).toEqual([
       'Vendor',
       'Customer',
       'SKU',
@@ -564,6 +576,20 @@ describe('GET /v1/periods/{period}/export.xlsx?reconciliation=true', () => {
       50,
       -5,
       'below_cost 5.00',
+    ]);
+    // The total row: the exact sums of the lines above, the API's totals of the same match.
+    const { totals } = (await api.call('GET', '/v1/periods/2026-10-15/reconciliation', finance)).json;
+    expect(rows.at(-1)).toEqual([
+      'Total',
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      Number(totals.billed),
+      Number(totals.charged),
+      Number(totals.cost),
+      Number(totals.margin),
     ]);
   });
 

@@ -18,6 +18,8 @@ let all: Item[] = [];
 
 interface Item {
   id: number;
+  cost?: null;
+  margin?: null;
   customer: { ref: string; name: string };
   invoiceTo: { ref: string; name: string } | null;
   user: { ref: string; name: string } | null;
@@ -62,6 +64,9 @@ function seat(customer: typeof contoso, user: string, changes: Record<string, un
     ...changes,
   };
 }
+
+/** An item as a customer's token sees it: without the cost and margin only staff see. */
+const asCustomer = ({ cost: _cost, margin: _margin, ...item }: Item): Item => item;
 
 /** January's items, each with the id the database gave it, in id order. */
 async function januaryItems(): Promise<Item[]> {
@@ -130,7 +135,8 @@ async function januaryItems(): Promise<Item[]> {
           r.to === item.activeTo &&
           r.user === (item.user?.ref ?? null),
       );
-      return { id: row?.id ?? 0, ...item } as Item;
+      // Staff see a cost and margin on every item: none here, as this book has no vendor file or cost price.
+      return { id: row?.id ?? 0, ...item, cost: null, margin: null } as Item;
     })
     .sort((a, b) => a.id - b.id);
 }
@@ -245,18 +251,21 @@ describe('GET /v1/periods/{period}/items', () => {
   it('shows a reseller’s token exactly its subtree, and a customer outside it as not found', async () => {
     const subtree = ['r1', 'r1a', 'r1b'];
     const response = await api.call('GET', `${january}/items`, reseller);
-    expect(response.json).toEqual({ items: all.filter((i) => subtree.includes(i.customer.ref)), next: null });
+    expect(response.json).toEqual({
+      items: all.filter((i) => subtree.includes(i.customer.ref)).map(asCustomer),
+      next: null,
+    });
     const outside = await api.call('GET', `${january}/items?customer=c1`, reseller);
     expect(outside.status).toBe(404);
     expect(outside.json.detail).toBe("no customer 'c1' in this period");
     const inside = await api.call('GET', `${january}/items?customer=r1b`, reseller);
-    expect(inside.json.items).toEqual(all.filter((i) => i.customer.ref === 'r1b'));
+    expect(inside.json.items).toEqual(all.filter((i) => i.customer.ref === 'r1b').map(asCustomer));
   });
 
   it('shows an end customer’s token its own items, without naming the reseller that pays for them', async () => {
     const response = await api.call('GET', `${january}/items`, alpha);
     expect(response.json).toEqual({
-      items: all.filter((i) => i.customer.ref === 'r1a').map((i) => ({ ...i, invoiceTo: null })),
+      items: all.filter((i) => i.customer.ref === 'r1a').map((i) => ({ ...asCustomer(i), invoiceTo: null })),
       next: null,
     });
     expect((await api.call('GET', `${january}/items?customer=r1`, alpha)).status).toBe(404);
@@ -294,6 +303,8 @@ describe('GET /v1/periods/{period}/service-detail', () => {
       adjustsPeriodId: item.adjusts ? book.decemberId : null,
       elementKind: item.kind,
       elementName: item.kind === 'instance' ? 'vault-1' : item.product,
+      cost: null,
+      margin: null,
     }));
     expect((await api.call('GET', `${january}/service-detail`, admin)).json).toEqual({
       rows: expected,

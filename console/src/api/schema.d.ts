@@ -4127,7 +4127,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Month by month per SKU (total, users, customers) and the top movers of the last month */
+        /** Month by month per SKU (total, users, customers), for staff revenue, cost and margin (per vendor too), and the top movers of the last month */
         get: {
             parameters: {
                 query: {
@@ -4586,7 +4586,7 @@ export interface paths {
         put?: never;
         /**
          * Import a vendor file (Microsoft NCE reconciliation CSV, or the generic CSV), all or nothing
-         * @description CSV (`text/csv`) or NDJSON (`application/x-ndjson`, one object per line keyed by column). The same file again answers 200 with the import already stored. A bad file is refused with 422 listing every bad line's number, column and reason (the first 10000, and their count).
+         * @description CSV (`text/csv`) or NDJSON (`application/x-ndjson`, one object per line keyed by column). The same file again answers 200 with the import already stored. A bad file is refused with 422 listing every bad line's number, column and reason (the first 10000, and their count). With an RFC 9530 `Content-Digest: sha-256=:<base64>:` header, a file imported before is only hashed (to check the header), never parsed; a body that does not hash to the stated digest is refused with 400.
          */
         post: {
             parameters: {
@@ -4596,7 +4596,10 @@ export interface paths {
                     /** @description detected from the header when absent */
                     format?: "microsoft_nce" | "generic";
                 };
-                header?: never;
+                header?: {
+                    /** @description RFC 9530: sha-256=:<base64 of the SHA-256 of the body>: */
+                    "content-digest"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -6131,6 +6134,10 @@ export interface components {
             adjusts: {
                 periodEnd: string;
             } | null;
+            /** @description staff only: unit-days x the unit-day cost of the customer’s SKU in the period (the vendor’s effective price, else the SKU’s cost price), rounded; null when unknown, for usage items and adjustments */
+            cost?: string | null;
+            /** @description staff only: the rounded amount billed (0 when not billable) - cost; null without a cost */
+            margin?: string | null;
         };
         ServiceDetailPage: {
             rows: components["schemas"]["ServiceDetailGridRow"][];
@@ -6144,6 +6151,10 @@ export interface components {
             elementKind: string;
             /** @description the element billed: the instance, domain or application id, the plan, or the usage product */
             elementName: string;
+            /** @description staff only: unit-days x the unit-day cost of the customer’s SKU in the period (the vendor’s effective price, else the SKU’s cost price), rounded; null when unknown, for usage items and adjustments */
+            cost?: string | null;
+            /** @description staff only: the rounded amount billed (0 when not billable) - cost; null without a cost */
+            margin?: string | null;
         };
         ServiceDetailRow: {
             itemId: number;
@@ -6541,6 +6552,26 @@ export interface components {
                     total: string;
                     users: number;
                     customers: number;
+                }[];
+                /** @description staff only: what the month’s items bill, each rounded */
+                revenue?: string;
+                /** @description staff only: the sum of the items’ costs (see Item.cost) */
+                cost?: string;
+                /** @description staff only: revenue - cost of the items with a known cost */
+                margin?: string;
+                /** @description staff only: revenue of items with no known cost (not in margin) */
+                revenueWithoutCost?: string;
+                /** @description staff only: the same figures per vendor */
+                vendors?: {
+                    vendor: string;
+                    /** @description staff only: what the month’s items bill, each rounded */
+                    revenue?: string;
+                    /** @description staff only: the sum of the items’ costs (see Item.cost) */
+                    cost?: string;
+                    /** @description staff only: revenue - cost of the items with a known cost */
+                    margin?: string;
+                    /** @description staff only: revenue of items with no known cost (not in margin) */
+                    revenueWithoutCost?: string;
                 }[];
             }[];
             /** @description the largest changes (either way) of `to` against the month before, at most 10 each */

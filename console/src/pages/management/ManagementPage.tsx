@@ -18,6 +18,7 @@ import { Section } from '../../components/Section';
 import { currentMonth, monthWindow } from '../../format';
 import { useManagement, useTrends } from '../../hooks/management';
 import { useSession } from '../../hooks/session';
+import { MarginTrend } from './MarginTrend';
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const COLORS = ['#364fc7', '#c2255c', '#2b8a3e', '#e8590c', '#5f3dc4', '#0b7285', '#862e9c', '#5c940d'];
@@ -138,62 +139,65 @@ export function ManagementPage() {
             ...Object.fromEntries(m.skus.map((s) => [s.sku, Number(s.total)])),
           }));
           return (
-            <Section title={<>Per SKU, and the top movers of {data.movers.month ?? 'the last month'}</>}>
-              <SimpleGrid cols={{ base: 1, lg: 2 }}>
-                <figure style={{ margin: 0 }} aria-label="Chart of the totals per SKU and month">
-                  <ResponsiveContainer width="100%" height={260}>
-                    <LineChart data={chart}>
-                      <CartesianGrid strokeDasharray="3 3" />
-                      <XAxis dataKey="month" />
-                      <YAxis />
-                      <Tooltip />
-                      <Legend />
-                      {skus.map((sku, index) => (
-                        <Line
-                          key={sku}
-                          dataKey={sku}
-                          isAnimationActive={false}
-                          stroke={COLORS[index % COLORS.length]}
-                        />
-                      ))}
-                    </LineChart>
-                  </ResponsiveContainer>
-                </figure>
-                <Table fz="sm" aria-label="Top movers">
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>Mover</Table.Th>
-                      <Table.Th style={{ textAlign: 'right' }}>Before</Table.Th>
-                      <Table.Th style={{ textAlign: 'right' }}>After</Table.Th>
-                      <Table.Th style={{ textAlign: 'right' }}>Change</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {[
-                      ...data.movers.customers.map((m) => ({
-                        ...m,
-                        key: `c-${m.customer.ref}`,
-                        label: m.customer.name,
-                      })),
-                      ...data.movers.skus.map((m) => ({ ...m, key: `s-${m.sku}`, label: `SKU ${m.sku}` })),
-                    ].map((m) => (
-                      <Table.Tr key={m.key}>
-                        <Table.Td>{m.label}</Table.Td>
-                        <Table.Td style={{ textAlign: 'right' }}>
-                          <Money amount={m.before} />
-                        </Table.Td>
-                        <Table.Td style={{ textAlign: 'right' }}>
-                          <Money amount={m.after} />
-                        </Table.Td>
-                        <Table.Td style={{ textAlign: 'right' }}>
-                          <Money amount={m.delta} />
-                        </Table.Td>
+            <Stack>
+              <MarginTrend months={data.months} />
+              <Section title={<>Per SKU, and the top movers of {data.movers.month ?? 'the last month'}</>}>
+                <SimpleGrid cols={{ base: 1, lg: 2 }}>
+                  <figure style={{ margin: 0 }} aria-label="Chart of the totals per SKU and month">
+                    <ResponsiveContainer width="100%" height={260}>
+                      <LineChart data={chart}>
+                        <CartesianGrid strokeDasharray="3 3" />
+                        <XAxis dataKey="month" />
+                        <YAxis />
+                        <Tooltip />
+                        <Legend />
+                        {skus.map((sku, index) => (
+                          <Line
+                            key={sku}
+                            dataKey={sku}
+                            isAnimationActive={false}
+                            stroke={COLORS[index % COLORS.length]}
+                          />
+                        ))}
+                      </LineChart>
+                    </ResponsiveContainer>
+                  </figure>
+                  <Table fz="sm" aria-label="Top movers">
+                    <Table.Thead>
+                      <Table.Tr>
+                        <Table.Th>Mover</Table.Th>
+                        <Table.Th style={{ textAlign: 'right' }}>Before</Table.Th>
+                        <Table.Th style={{ textAlign: 'right' }}>After</Table.Th>
+                        <Table.Th style={{ textAlign: 'right' }}>Change</Table.Th>
                       </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </SimpleGrid>
-            </Section>
+                    </Table.Thead>
+                    <Table.Tbody>
+                      {[
+                        ...data.movers.customers.map((m) => ({
+                          ...m,
+                          key: `c-${m.customer.ref}`,
+                          label: m.customer.name,
+                        })),
+                        ...data.movers.skus.map((m) => ({ ...m, key: `s-${m.sku}`, label: `SKU ${m.sku}` })),
+                      ].map((m) => (
+                        <Table.Tr key={m.key}>
+                          <Table.Td>{m.label}</Table.Td>
+                          <Table.Td style={{ textAlign: 'right' }}>
+                            <Money amount={m.before} />
+                          </Table.Td>
+                          <Table.Td style={{ textAlign: 'right' }}>
+                            <Money amount={m.after} />
+                          </Table.Td>
+                          <Table.Td style={{ textAlign: 'right' }}>
+                            <Money amount={m.delta} />
+                          </Table.Td>
+                        </Table.Tr>
+                      ))}
+                    </Table.Tbody>
+                  </Table>
+                </SimpleGrid>
+              </Section>
+            </Stack>
           );
         }}
       </QueryState>

@@ -19,7 +19,21 @@ const SORTS: { value: GridSort; label: string }[] = [
   { value: '-customer', label: 'Customer Z–A' },
 ];
 
-const columns: ColumnDef<Row, unknown>[] = [
+const EXPLAIN: ColumnDef<Row, unknown> = {
+  header: 'Explain',
+  id: 'explain',
+  cell: (c) => (
+    <Anchor
+      component={Link}
+      to={`/items/${c.row.original.itemId}`}
+      aria-label={`Explain item ${c.row.original.itemId}`}
+    >
+      Explain
+    </Anchor>
+  ),
+};
+
+const baseColumns: ColumnDef<Row, unknown>[] = [
   { header: 'Customer', accessorKey: 'customerName' },
   { header: 'User', id: 'user', accessorFn: (row) => row.userName ?? '' },
   { header: 'Element', id: 'element', accessorFn: (row) => `${row.elementName} (${row.elementKind})` },
@@ -43,20 +57,28 @@ const columns: ColumnDef<Row, unknown>[] = [
   { header: 'Amount', accessorKey: 'amount', cell: (c) => <Money amount={c.getValue() as string} /> },
   { header: 'Billable', id: 'billable', accessorFn: (row) => (row.billable ? 'yes' : 'no') },
   { header: 'Rule', id: 'rule', accessorFn: (row) => row.ruleName ?? '' },
+];
+
+/** Staff get each item's cost and margin from the API; a customer's rows carry neither field. */
+const costColumns: ColumnDef<Row, unknown>[] = [
   {
-    header: 'Explain',
-    id: 'explain',
-    cell: (c) => (
-      <Anchor
-        component={Link}
-        to={`/items/${c.row.original.itemId}`}
-        aria-label={`Explain item ${c.row.original.itemId}`}
-      >
-        Explain
-      </Anchor>
-    ),
+    header: 'Cost',
+    id: 'cost',
+    accessorFn: (row) => row.cost,
+    cell: (c) => <Money amount={c.getValue() as string | null} />,
+  },
+  {
+    header: 'Margin',
+    id: 'margin',
+    accessorFn: (row) => row.margin,
+    cell: (c) => <Money amount={c.getValue() as string | null} />,
   },
 ];
+
+const columnsFor = (rows: Row[]) =>
+  rows.some((row) => row.cost !== undefined)
+    ? [...baseColumns, ...costColumns, EXPLAIN]
+    : [...baseColumns, EXPLAIN];
 
 /**
  * Service Detail: every item, filtered, searched, sorted and keyset-paged by the API; the filters,
@@ -88,7 +110,12 @@ export function ServiceDetailTab({ period }: { period: string }) {
       <QueryState query={page} label="items">
         {(data) => (
           <Stack gap="xs">
-            <DataGrid data={data.rows} columns={columns} label="Service Detail" sortable={false} />
+            <DataGrid
+              data={data.rows}
+              columns={columnsFor(data.rows)}
+              label="Service Detail"
+              sortable={false}
+            />
             <Group justify="space-between">
               <Text size="sm" c="dimmed">
                 {data.rows.length} items on this page{query.cursor ? ' (not the first)' : ''}
