@@ -128,37 +128,17 @@ async function storeItems(tx: postgres.TransactionSql, period: PeriodContext, it
   await done;
 }
 
+// One template, no array per row: a row is built a million times in a large close.
 function copyRow(i: PricedItem): string {
-  return [
-    i.customerId,
-    i.invoiceToId,
-    i.userId,
-    i.elementId,
-    i.changeId,
-    i.kind,
-    i.service,
-    i.product,
-    i.customerName,
-    i.userName,
-    i.skuCode,
-    i.vendor,
-    i.unmapped,
-    i.activeFrom,
-    i.activeTo,
-    i.daysActive,
-    i.periodDays,
-    i.quantity,
-    i.carriedOver,
-    i.adjustsPeriodId,
-    i.billable,
-    i.ruleId,
-    i.ruleName,
-    i.unitPrice,
-    i.discountPercent,
-    i.amount,
-  ]
-    .map((value) => (value === null ? '\\N' : typeof value === 'string' ? copyText(value) : String(value)))
-    .join('\t');
+  return `${i.customerId}\t${i.invoiceToId}\t${copyId(i.userId)}\t${copyId(i.elementId)}\t${copyId(i.changeId)}\t${i.kind}\t${copyText(i.service)}\t${copyText(i.product)}\t${copyText(i.customerName)}\t${copyNullable(i.userName)}\t${copyNullable(i.skuCode)}\t${copyNullable(i.vendor)}\t${i.unmapped}\t${i.activeFrom}\t${i.activeTo}\t${i.daysActive}\t${i.periodDays}\t${i.quantity}\t${i.carriedOver}\t${copyId(i.adjustsPeriodId)}\t${i.billable}\t${copyId(i.ruleId)}\t${copyNullable(i.ruleName)}\t${i.unitPrice}\t${i.discountPercent}\t${i.amount}`;
+}
+
+function copyId(value: number | null): string {
+  return value === null ? '\\N' : String(value);
+}
+
+function copyNullable(value: string | null): string {
+  return value === null ? '\\N' : copyText(value);
 }
 
 /** COPY's text format: backslash, tab, newline and carriage return escaped. */

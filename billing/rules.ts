@@ -112,10 +112,27 @@ export interface CriteriaSubject {
 
 /** Whether a rule's criteria select an item; an item without a user, SKU or vendor never matches one set. */
 export function criteriaMatch(rule: ItemCriteria, item: CriteriaSubject): boolean {
+  return customerCriteriaMatch(rule, item) && itemCriteriaMatch(rule, item);
+}
+
+/** The criteria about the customer: one answer for all of a customer's items. */
+export function customerCriteriaMatch(
+  rule: ItemCriteria,
+  customer: Pick<CriteriaSubject, 'customerId' | 'customerName' | 'customerTags'>,
+): boolean {
   return (
-    (rule.customerId === null || rule.customerId === item.customerId) &&
-    (rule.customerPattern === null || matchesPattern(rule.customerPattern, item.customerName)) &&
-    (rule.customerTag === null || item.customerTags.includes(rule.customerTag)) &&
+    (rule.customerId === null || rule.customerId === customer.customerId) &&
+    (rule.customerPattern === null || matchesPattern(rule.customerPattern, customer.customerName)) &&
+    (rule.customerTag === null || customer.customerTags.includes(rule.customerTag))
+  );
+}
+
+/** The criteria about the item itself. */
+export function itemCriteriaMatch(
+  rule: ItemCriteria,
+  item: Pick<CriteriaSubject, 'userName' | 'skuCode' | 'vendor' | 'service' | 'kind'>,
+): boolean {
+  return (
     (rule.userPattern === null ||
       (item.userName !== null && matchesPattern(rule.userPattern, item.userName))) &&
     (rule.skuCode === null || rule.skuCode === item.skuCode) &&

@@ -20,7 +20,7 @@ import type {
   Item,
   ShardInputs,
 } from './inputs.js';
-import { customerIndex, elementFields, usageItem } from './items.js';
+import { customerIndex, elementItem, usageItem } from './items.js';
 
 /**
  * Late entries (billing.md): an entry whose date falls in an approved period A that A's last
@@ -99,29 +99,36 @@ export function adjustmentItems(inputs: ShardInputs, adjustment: AdjustmentInput
       );
       const sku = skuOf(element.kind, element.service, element.product);
       const periodDays = daysBetween(a.start, addDays(a.end, 1));
-      const base = {
-        ...elementFields(inputs, customer, element, sku),
-        periodDays,
-        carriedOver: false,
-        adjustsPeriodId: a.id,
-      };
+      const item = (
+        range: DateRange,
+        quantity: string,
+        outcome: Pick<Item, 'billable' | 'ruleId' | 'ruleName'>,
+      ) =>
+        elementItem(inputs, customer, element, sku, {
+          ...span(range),
+          periodDays,
+          quantity,
+          carriedOver: false,
+          adjustsPeriodId: a.id,
+          billable: outcome.billable,
+          ruleId: outcome.ruleId,
+          ruleName: outcome.ruleName,
+        });
+      const charge = { billable: true, ruleId: null, ruleName: null };
       const pieces =
         sku?.proration === 'full'
           ? fullPieces(element, a, parts, (owed) =>
-              billableUnderRules(inputs, customer, { ...base, ...owed }),
+              billableUnderRules(
+                inputs,
+                customer,
+                item({ from: owed.activeFrom, to: owed.activeTo }, '1', charge),
+              ),
             )
           : dailyPieces(element, a, parts);
       for (const piece of pieces) {
         if (piece.sign > 0) {
           // Charges are billed under today's rules (apply-rules.ts sees them).
-          items.push({
-            ...base,
-            ...span(piece),
-            quantity: element.quantity,
-            billable: true,
-            ruleId: null,
-            ruleName: null,
-          });
+          items.push(item(piece, element.quantity, charge));
           continue;
         }
         // A credit reverses what A billed, so it is cut along A's charged parts and keeps their
@@ -132,14 +139,17 @@ export function adjustmentItems(inputs: ShardInputs, adjustment: AdjustmentInput
         for (const p of charged) {
           const overlaps = p.activeFrom < piece.to && p.activeTo > piece.from;
           if (sku?.proration !== 'full' && !overlaps) continue;
-          items.push({
-            ...base,
-            ...span({ from: maxLocalDate(piece.from, p.activeFrom), to: minLocalDate(piece.to, p.activeTo) }),
-            quantity: negate(element.quantity),
-            billable: p.billable,
-            ruleId: p.ruleId,
-            ruleName: p.ruleName,
-          });
+          const range = {
+            from: maxLocalDate(piece.from, p.activeFrom),
+            to: minLocalDate(piece.to, p.activeTo),
+          };
+          items.push(
+            item(range, negate(element.quantity), {
+              billable: p.billable,
+              ruleId: p.ruleId,
+              ruleName: p.ruleName,
+            }),
+          );
         }
       }
     }
@@ -160,15 +170,10 @@ export function adjustmentItems(inputs: ShardInputs, adjustment: AdjustmentInput
 type Piece = DateRange & { sign: 1 | -1; billableOnly?: boolean };
 
 /** Whether today's rules leave any day of a span billable (a 0-day span: its date). */
-function billableUnderRules(
-  inputs: ShardInputs,
-  customer: CustomerAtEnd,
-  item: Omit<Item, 'quantity' | 'billable' | 'ruleId' | 'ruleName'>,
-): boolean {
-  const subject = { ...item, quantity: '1', billable: true, ruleId: null, ruleName: null };
+function billableUnderRules(inputs: ShardInputs, customer: CustomerAtEnd, item: Item): boolean {
   const rules = matchingRules(
     [...inputs.rules].sort((x, y) => x.id - y.id),
-    subject,
+    item,
     customer,
   );
   return rules.length === 0 || splitByRules(item, rules).some((part) => part.ruleId === null);

@@ -1,23 +1,34 @@
-import { criteriaMatch, rangeTouches, splitByRules } from '../rules.js';
+import { customerCriteriaMatch, itemCriteriaMatch, rangeTouches, splitByRules } from '../rules.js';
 import type { CustomerAtEnd, Item, Rule, ShardInputs } from './inputs.js';
 import { customerIndex } from './items.js';
 
 /** The rules whose criteria select an item and whose dates touch its span. */
 export function matchingRules(rules: readonly Rule[], item: Item, customer: CustomerAtEnd): Rule[] {
-  return rules.filter(
-    (rule) =>
-      rangeTouches(rule, item) &&
-      criteriaMatch(rule, {
-        customerId: item.customerId,
-        customerName: customer.name,
-        customerTags: customer.tags,
-        userName: item.userName,
-        skuCode: item.skuCode,
-        vendor: item.vendor,
-        service: item.service,
-        kind: item.kind,
-      }),
+  return rulesOfCustomer(rules, customer).filter(
+    (rule) => itemCriteriaMatch(rule, item) && rangeTouches(rule, item),
   );
+}
+
+// The customer criteria answer once per customer and rule set, not once per item.
+const byCustomer = new WeakMap<readonly Rule[], WeakMap<CustomerAtEnd, Rule[]>>();
+
+function rulesOfCustomer(rules: readonly Rule[], customer: CustomerAtEnd): Rule[] {
+  let customers = byCustomer.get(rules);
+  if (!customers) {
+    customers = new WeakMap();
+    byCustomer.set(rules, customers);
+  }
+  let selected = customers.get(customer);
+  if (!selected) {
+    const subject = {
+      customerId: customer.customerId,
+      customerName: customer.name,
+      customerTags: customer.tags,
+    };
+    selected = rules.filter((rule) => customerCriteriaMatch(rule, subject));
+    customers.set(customer, selected);
+  }
+  return selected;
 }
 
 /**
