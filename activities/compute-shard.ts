@@ -60,18 +60,34 @@ export async function computeShardIn(
   return { items: written };
 }
 
-/** Invoice-to customers per part: about 20,000 elements at the benchmarks' 100 per customer. */
-const INVOICE_TO_PER_PART = 200;
+/**
+ * Elements per part: a part's inputs and items are what a shard holds in memory at once, and the
+ * worker computes four shards at a time. Cut by elements, not customers: one reseller billed in
+ * aggregate can hold thousands of customers' items.
+ */
+const ELEMENTS_PER_PART = 10_000;
 
+/** The shard cut into runs of whole invoice-to customers of about ELEMENTS_PER_PART elements. */
 async function shardParts(tx: postgres.TransactionSql, periodId: number, shard: Shard): Promise<Shard[]> {
-  const rows = await tx<{ id: number }[]>`
-    select distinct invoice_to_id::float8 as id from period_customers
-    where period_id = ${periodId} and invoice_to_id between ${shard.from} and ${shard.to}
-    order by 1`;
+  const rows = await tx<{ id: number; elements: number }[]>`
+    select pc.invoice_to_id::float8 as id, count(e.id)::float8 as elements
+    from periods p
+    join period_customers pc on pc.period_id = p.id
+    left join elements e on e.tenant_id = p.tenant_id and e.customer_id = pc.customer_id
+      and e.started_at < p.ends_at and (e.ended_at is null or e.ended_at >= p.starts_at)
+    where p.id = ${periodId} and pc.invoice_to_id between ${shard.from} and ${shard.to}
+    group by 1 order by 1`;
   const parts: Shard[] = [];
-  for (let next = 0; next < rows.length; next += INVOICE_TO_PER_PART) {
-    const ids = rows.slice(next, next + INVOICE_TO_PER_PART);
-    parts.push({ from: (ids[0] as { id: number }).id, to: (ids.at(-1) as { id: number }).id });
+  let held = 0;
+  for (const row of rows) {
+    const last = parts.at(-1);
+    if (last && held + row.elements <= ELEMENTS_PER_PART) {
+      last.to = row.id;
+      held += row.elements;
+    } else {
+      parts.push({ from: row.id, to: row.id });
+      held = row.elements;
+    }
   }
   return parts;
 }
