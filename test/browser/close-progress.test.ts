@@ -1,26 +1,17 @@
 import { Context } from '@temporalio/activity';
 import { describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities/index.js';
-import { apiForTests } from '../support/api.js';
 import {
-  consoleServer,
+  consoleUnderTest,
   expectAccessible,
-  launchChromium,
   newPage,
   screenshot,
   signIn,
   steps,
 } from '../support/browser.js';
-import { freshDatabase } from '../support/database.js';
-import { temporalForTests } from '../support/temporal.js';
 import { seedConsoleTenant } from './seed.js';
 
-const database = await freshDatabase();
-const { sql } = database;
-const temporal = await temporalForTests(database);
-const api = apiForTests(database, temporal);
-const url = await consoleServer(database, temporal);
-const browser = await launchChromium();
+const { database, sql, temporal, api, url, browser } = await consoleUnderTest();
 const tenant = await seedConsoleTenant(sql, api);
 
 /**

@@ -1,24 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { apiForTests } from '../support/api.js';
 import {
-  consoleServer,
+  consoleUnderTest,
   expectAccessible,
-  launchChromium,
   newPage,
   screenshot,
   signIn,
   steps,
 } from '../support/browser.js';
-import { freshDatabase } from '../support/database.js';
-import { temporalForTests } from '../support/temporal.js';
 import { seedConsoleTenant } from './seed.js';
 
-const database = await freshDatabase();
-const { sql } = database;
-const temporal = await temporalForTests(database);
-const api = apiForTests(database, temporal);
-const url = await consoleServer(database, temporal);
-const browser = await launchChromium();
+const { sql, api, url, browser } = await consoleUnderTest();
 const tenant = await seedConsoleTenant(sql, api);
 
 const treeEdits = () => sql`

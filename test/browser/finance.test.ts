@@ -1,25 +1,17 @@
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiForTests } from '../support/api.js';
 import {
-  consoleServer,
+  consoleUnderTest,
   expectAccessible,
-  launchChromium,
   newPage,
   screenshot,
   signIn,
   steps,
 } from '../support/browser.js';
 import { waitForStage } from '../support/closes.js';
-import { freshDatabase } from '../support/database.js';
-import { temporalForTests } from '../support/temporal.js';
 import { seedConsoleTenant } from './seed.js';
 
-const database = await freshDatabase();
-const temporal = await temporalForTests(database);
-const api = apiForTests(database, temporal);
-const url = await consoleServer(database, temporal);
-const browser = await launchChromium();
+const { database, temporal, api, url, browser } = await consoleUnderTest();
 const tenant = await seedConsoleTenant(database.sql, api);
 const january = { tenantId: tenant.id, periodEnd: '2026-01-31' };
 

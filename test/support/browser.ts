@@ -8,13 +8,28 @@ import { afterAll, expect } from 'vitest';
 import { createApp } from '../../api/app.js';
 import { ensureConsoleBuilt } from '../../cli/console-build.js';
 import type { Connection } from '../../db/connection.js';
-import type { temporalForTests } from './temporal.js';
+import { apiForTests } from './api.js';
+import { freshDatabase } from './database.js';
+import { temporalForTests } from './temporal.js';
 
 const require = createRequire(import.meta.url);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const screenshotDir = path.resolve('docs/console');
 
 /** The real API with the built console on a free port, over the test file's database and Temporal. */
+/**
+ * What every console test starts from: a database of its own, the run's Temporal, the API, the
+ * console served over HTTP, and Chromium. Call it at the top level of a browser test file.
+ */
+export async function consoleUnderTest() {
+  const database = await freshDatabase();
+  const temporal = await temporalForTests(database);
+  const api = apiForTests(database, temporal);
+  const url = await consoleServer(database, temporal);
+  const browser = await launchChromium();
+  return { database, sql: database.sql, temporal, api, url, browser };
+}
+
 export async function consoleServer(
   database: Connection,
   temporal: Awaited<ReturnType<typeof temporalForTests>>,
