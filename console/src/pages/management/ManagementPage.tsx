@@ -1,18 +1,8 @@
 import { Group, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useSearchParams } from 'react-router';
-import {
-  Bar,
-  BarChart,
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { Bar, Line } from 'recharts';
 import { Money } from '../../components/Money';
+import { MonthChart } from '../../components/MonthChart';
 import { QueryState } from '../../components/QueryState';
 import { Section } from '../../components/Section';
 import { currentMonth, monthWindow } from '../../format';
@@ -75,26 +65,17 @@ export function ManagementPage() {
             <Stack>
               <Section title="Totals per month and vendor">
                 <SimpleGrid cols={{ base: 1, lg: 2 }}>
-                  <figure style={{ margin: 0 }} aria-label="Chart of the totals per month and vendor">
-                    <ResponsiveContainer width="100%" height={260}>
-                      <BarChart data={chart}>
-                        <CartesianGrid strokeDasharray="3 3" />
-                        <XAxis dataKey="month" />
-                        <YAxis />
-                        <Tooltip />
-                        <Legend />
-                        {vendors.map((vendor, index) => (
-                          <Bar
-                            key={vendor}
-                            dataKey={vendor}
-                            stackId="v"
-                            isAnimationActive={false}
-                            fill={COLORS[index % COLORS.length]}
-                          />
-                        ))}
-                      </BarChart>
-                    </ResponsiveContainer>
-                  </figure>
+                  <MonthChart label="Chart of the totals per month and vendor" kind="bar" data={chart}>
+                    {vendors.map((vendor, index) => (
+                      <Bar
+                        key={vendor}
+                        dataKey={vendor}
+                        stackId="v"
+                        isAnimationActive={false}
+                        fill={COLORS[index % COLORS.length]}
+                      />
+                    ))}
+                  </MonthChart>
                   <Table fz="sm" aria-label="Totals per month">
                     <Table.Thead>
                       <Table.Tr>
@@ -143,25 +124,16 @@ export function ManagementPage() {
               <MarginTrend months={data.months} />
               <Section title={<>Per SKU, and the top movers of {data.movers.month ?? 'the last month'}</>}>
                 <SimpleGrid cols={{ base: 1, lg: 2 }}>
-                  <figure style={{ margin: 0 }} aria-label="Chart of the totals per SKU and month">
-                    <ResponsiveContainer width="100%" height={260}>
-                      <LineChart data={chart}>
-                        <CartesianGrid strokeDasharray="3 3" />
-                        <XAxis dataKey="month" />
-                        <YAxis />
-                        <Tooltip />
-                        <Legend />
-                        {skus.map((sku, index) => (
-                          <Line
-                            key={sku}
-                            dataKey={sku}
-                            isAnimationActive={false}
-                            stroke={COLORS[index % COLORS.length]}
-                          />
-                        ))}
-                      </LineChart>
-                    </ResponsiveContainer>
-                  </figure>
+                  <MonthChart label="Chart of the totals per SKU and month" kind="line" data={chart}>
+                    {skus.map((sku, index) => (
+                      <Line
+                        key={sku}
+                        dataKey={sku}
+                        isAnimationActive={false}
+                        stroke={COLORS[index % COLORS.length]}
+                      />
+                    ))}
+                  </MonthChart>
                   <Table fz="sm" aria-label="Top movers">
                     <Table.Thead>
                       <Table.Tr>

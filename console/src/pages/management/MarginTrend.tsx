@@ -1,7 +1,8 @@
 import { SimpleGrid, Table } from '@mantine/core';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Line } from 'recharts';
 import type { components } from '../../api/schema';
 import { Money } from '../../components/Money';
+import { MonthChart } from '../../components/MonthChart';
 import { Section } from '../../components/Section';
 
 type TrendMonth = components['schemas']['ManagementTrends']['months'][number];
@@ -27,26 +28,17 @@ export function MarginTrend({ months }: { months: TrendMonth[] }) {
   return (
     <Section title="Revenue, cost and margin">
       <SimpleGrid cols={{ base: 1, lg: 2 }}>
-        <figure style={{ margin: 0 }} aria-label="Chart of revenue, cost and margin per month">
-          <ResponsiveContainer width="100%" height={260}>
-            <LineChart data={chart}>
-              <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="month" />
-              <YAxis />
-              <Tooltip />
-              <Legend />
-              {SERIES.map((series) => (
-                <Line
-                  key={series.key}
-                  dataKey={series.key}
-                  name={series.label}
-                  isAnimationActive={false}
-                  stroke={series.color}
-                />
-              ))}
-            </LineChart>
-          </ResponsiveContainer>
-        </figure>
+        <MonthChart label="Chart of revenue, cost and margin per month" kind="line" data={chart}>
+          {SERIES.map((series) => (
+            <Line
+              key={series.key}
+              dataKey={series.key}
+              name={series.label}
+              isAnimationActive={false}
+              stroke={series.color}
+            />
+          ))}
+        </MonthChart>
         <Table fz="sm" aria-label="Revenue, cost and margin per month">
           <Table.Thead>
             <Table.Tr>
